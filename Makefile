@@ -1,0 +1,42 @@
+# Two commands: `make run` serves the app, `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXTRAS ?= dev
+
+.PHONY: run test install lint typecheck unit eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[$(EXTRAS)]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/groundwork serve
+
+lint: install
+	$(BIN)/ruff check rag ingest ui evals tests
+	$(BIN)/ruff format --check rag ingest ui evals tests
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+eval: install
+	$(BIN)/groundwork eval
+
+bench: install
+	$(BIN)/groundwork bench
+
+clean:
+	rm -rf $(VENV) .groundwork .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,157 @@
+"""Write documents into the store idempotently: same text, same ids; changed text replaces old."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunk import Chunk, chunk_text
+from ingest.load import SUPPORTED_SUFFIXES, LoadedDocument, load_document
+from rag.errors import DocumentRejected, GroundworkError
+from rag.settings import Settings
+from rag.store import Store
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; ``skipped`` holds one warning line per rejected file."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for the end of an ingest run."""
+        files = len(self.added) + len(self.unchanged)
+        return (
+            f"Ingested {files} file(s) ({len(self.added)} new or changed, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped), "
+            f"{self.chunks} chunk(s) written in {self.seconds:.1f} s"
+        )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus supported files found under named folders."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise GroundworkError(f"Path not found: {path}")
+        if path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_files(
+    files: list[Path],
+    store: Store,
+    settings: Settings,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Load, chunk, embed and store each file; a bad file is skipped, the others still go in."""
+    report = IngestReport()
+    started = time.perf_counter()
+    for position, path in enumerate(files):
+        if on_progress:
+            on_progress(position, len(files), path.name)
+        try:
+            document = load_document(path, settings.max_file_bytes)
+        except DocumentRejected as exc:
+            report.skipped.append(f"skipped {exc}")
+            continue
+        written = index_document(document, store, settings, key=str(path.resolve()))
+        (report.added if written else report.unchanged).append(document.source)
+        report.chunks += written
+    if on_progress:
+        on_progress(len(files), len(files), "")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def index_document(document: LoadedDocument, store: Store, settings: Settings, key: str) -> int:
+    """Store one document unless its exact text is already there; returns chunks written."""
+    if document.doc_id in store.document_ids():
+        return 0
+    chunks = chunk_text(document.text, settings.chunk_size, settings.chunk_overlap)
+    _delete_where(store, {"doc_id": document.doc_id})
+    chunk_vectors = _write_chunks(document, chunks, store, key)
+    _write_sentences(document, chunks, store)
+    centroid = np.mean(np.asarray(chunk_vectors), axis=0)
+    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+    # The document record is written last: it marks the ingestion as complete.
+    store.documents.upsert(
+        ids=[document.doc_id],
+        documents=[document.text],
+        embeddings=[centroid.tolist()],
+        metadatas=[{"source": document.source, "key": key, "chunks": len(chunks),
+                    "chars": len(document.text), "ingested_at": time.time()}],
+    )  # fmt: skip
+    _replace_older_versions(store, key, document.doc_id)
+    return len(chunks)
+
+
+def _write_chunks(
+    document: LoadedDocument, chunks: list[Chunk], store: Store, key: str
+) -> list[list[float]]:
+    texts = [chunk.text for chunk in chunks]
+    vectors = store.embeddings.embed_documents(texts)
+    ids = [f"{document.doc_id[:16]}:{chunk.index}" for chunk in chunks]
+    metadatas = [
+        {"source": document.source, "doc_id": document.doc_id, "key": key,
+         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end}
+        for chunk in chunks
+    ]  # fmt: skip
+    store.chunk_collection.upsert(
+        ids=ids,
+        embeddings=vectors,  # type: ignore[arg-type]
+        documents=texts,
+        metadatas=metadatas,  # type: ignore[arg-type]
+    )
+    return vectors
+
+
+def _write_sentences(document: LoadedDocument, chunks: list[Chunk], store: Store) -> None:
+    spans = sorted({span for chunk in chunks for span in chunk.sentences}, key=lambda s: s.start)
+    texts = [document.text[span.start : span.end] for span in spans]
+    vectors = store.embeddings.embed_documents(texts)
+    for batch in range(0, len(spans), 1000):
+        part = slice(batch, batch + 1000)
+        store.sentences.upsert(
+            ids=[f"{document.doc_id[:16]}:s{span.start}" for span in spans[part]],
+            embeddings=vectors[part],  # type: ignore[arg-type]
+            documents=texts[part],
+            metadatas=[
+                {
+                    "source": document.source,
+                    "doc_id": document.doc_id,
+                    "start": span.start,
+                    "end": span.end,
+                }
+                for span in spans[part]
+            ],
+        )
+
+
+def _replace_older_versions(store: Store, key: str, doc_id: str) -> None:
+    """Remove what an earlier version of the same file left behind."""
+    older = store.documents.get(where={"key": key}, include=[])["ids"]
+    for old_id in older:
+        if old_id != doc_id:
+            _delete_where(store, {"doc_id": old_id})
+            store.documents.delete(ids=[old_id])
+
+
+def _delete_where(store: Store, where: dict[str, str]) -> None:
+    store.chunk_collection.delete(where=where)  # type: ignore[arg-type]
+    store.sentences.delete(where=where)  # type: ignore[arg-type]

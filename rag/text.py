@@ -1,0 +1,100 @@
+"""Lexical helpers shared by retrieval, answering and verification: words, numbers, names."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself of off on once only or other our ours ourselves out
+    over own same she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself yourselves also said says say
+    tell told according done get got may might must shall us one ever yet still whose""".split()
+)
+NEGATIONS = frozenset(
+    """not no never none nobody nothing neither nor without cannot can't won't don't doesn't
+    didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't""".split()
+)
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "dozen": "12", "half": "0.5", "first": "1", "second": "2", "third": "3",
+}  # fmt: skip
+MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens, apostrophes normalised."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+_SUFFIXES = (
+    "ational", "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "ally", "edly",
+    "ies", "ied", "ers", "er", "ed", "ly", "al", "es", "s",
+)  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem, enough to match 'withdrawing' with 'withdrawal'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words (stopwords dropped, number words turned into digits)."""
+    terms = []
+    for raw in _WORD.findall(text):
+        word = "usa" if raw in ("US", "U.S") else raw.lower().replace("’", "'")
+        if word in STOPWORDS or word in NEGATIONS:
+            continue
+        terms.append(NUMBER_WORDS.get(word) or normalise_number(word) or stem(word))
+    return terms
+
+
+def normalise_number(token: str) -> str | None:
+    """'2,500' -> '2500', '12' -> '12'; None for words that are not numbers."""
+    if not _NUMBER.fullmatch(token):
+        return None
+    return token.replace(",", "")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number in ``text`` as digits, number words included ('twelve' -> '12')."""
+    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    found |= {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS and w != "one"}
+    return found
+
+
+def negations_in(text: str) -> set[str]:
+    """Negation words present in ``text``."""
+    return {w for w in words(text) if w in NEGATIONS or w.endswith("n't")}
+
+
+_NAME = re.compile(r"\b[A-Z][a-zA-Z\u00C0-\u024F'’-]+(?:\s+(?:[A-Z][a-zA-Z'’-]+|al-\w+))*")
+
+
+def proper_names(text: str) -> set[str]:
+    """Capitalised words that are not merely sentence-initial function words, lower-cased."""
+    names: set[str] = set()
+    for match in _NAME.finditer(text):
+        for token in match.group(0).split():
+            low = token.lower().strip("'’")
+            if low in STOPWORDS or low in NEGATIONS or low in NUMBER_WORDS:
+                continue
+            names.add(low.removesuffix("'s").removesuffix("’s"))
+    return names

@@ -1,0 +1,57 @@
+"""Shared fixtures: the real packaged MiniLM (loaded once) and real Chroma stores in temp dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ingest.index import ingest_files
+from rag.answering import Answerer
+from rag.embeddings import get_embeddings
+from rag.settings import DEFAULT_CORPUS, Settings
+from rag.store import Store, open_store
+
+ARTICLE = DEFAULT_CORPUS
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings isolated from the developer's environment and .env file."""
+    return Settings(_env_file=None, data_dir=data_dir, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def embeddings():  # type: ignore[no-untyped-def]
+    return get_embeddings()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "gw")
+
+
+@pytest.fixture
+def store(settings: Settings, embeddings) -> Store:  # type: ignore[no-untyped-def]
+    return open_store(settings, embeddings)
+
+
+@pytest.fixture(scope="session")
+def article_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("article") / "gw")
+
+
+@pytest.fixture(scope="session")
+def article_store(article_settings: Settings, embeddings) -> Store:  # type: ignore[no-untyped-def]
+    store = open_store(article_settings, embeddings)
+    report = ingest_files([ARTICLE], store, article_settings)
+    assert report.added == [ARTICLE.name]
+    return store
+
+
+@pytest.fixture(scope="session")
+def article_answerer(article_settings: Settings, article_store: Store) -> Answerer:
+    return Answerer(article_settings, article_store)

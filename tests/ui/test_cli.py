@@ -1,0 +1,85 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import ARTICLE
+from ui.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli") / "gw"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, data_dir, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(data_dir))
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_ask_before_ingest_tells_the_user_to_ingest():
+    result = invoke("ask", "Who is Sabrina Singh?")
+    assert result.exit_code == 2
+    assert "groundwork ingest" in result.output
+
+
+def test_ingest_then_ask_json(data_dir):
+    result = invoke("ingest")
+    assert result.exit_code == 0, result.output
+    assert "Ingested 1 file(s)" in result.output
+    result = invoke(
+        "ask", "--json", "By when must the US mission's transition in Iraq be finished?"
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {"answer", "refused", "backend", "citations", "timings_ms"} <= payload.keys()
+    assert payload["refused"] is False and "September 2025" in payload["answer"]
+    text = ARTICLE.read_text(encoding="utf-8")
+    for citation in payload["citations"]:
+        assert {"n", "source", "chunk_id", "start", "end", "quote"} <= citation.keys()
+        assert text[citation["start"] : citation["end"]] == citation["quote"]
+
+
+def test_off_topic_json_is_refused():
+    invoke("ingest")
+    payload = json.loads(invoke("ask", "--json", "What is the capital of France?").stdout)
+    assert payload["refused"] is True and payload["citations"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", ""], "empty"),
+        (["ask", "   "], "empty"),
+        (["ask", "y" * 5000], "limit"),
+        (["ingest", "/no/such/file.txt"], "Path not found"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_console_script_runs_as_a_real_process(data_dir, tmp_path):
+    env = {"GROUNDWORK_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ask", ""],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(ARTICLE.parent.parent),
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == ["error: Please type a question; this one is empty."]

@@ -1,0 +1,124 @@
+"""The ``groundwork`` command: ingest, ask, serve. Settings are read here, once, and passed down."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from rag.errors import GroundworkError
+from rag.settings import Settings
+from rag.store import Store
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Grounded question answering over your documents.",
+)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        base = Settings()
+        return base.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    except Exception as exc:  # pydantic's message names the bad variable
+        _fail(f"invalid settings: {exc}")
+
+
+def _open_store(settings: Settings) -> Store:
+    from rag.embeddings import get_embeddings
+    from rag.store import open_store
+
+    return open_store(settings, get_embeddings())
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders; default corpus if none.")
+    ] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the index first.")] = False,
+) -> None:
+    """Load, chunk and embed documents into the index (idempotent)."""
+    from tqdm import tqdm
+
+    from ingest.index import expand_paths, ingest_files
+    from rag.store import reset_index
+
+    settings = _settings()
+    try:
+        files = expand_paths(paths or settings.corpus_paths)
+        if reset:
+            reset_index(settings)
+        store = _open_store(settings)
+        bar = tqdm(total=len(files), unit="file", disable=len(files) < 2, file=sys.stderr)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.n = done
+            bar.set_postfix_str(name)
+            bar.refresh()
+
+        report = ingest_files(files, store, settings, on_progress=progress)
+        bar.close()
+    except GroundworkError as exc:
+        _fail(str(exc))
+    for warning in report.skipped:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(report.summary())
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question about the documents.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Chunks to retrieve.")] = None,
+) -> None:
+    """Answer a question from the ingested documents, with citations."""
+    from rag.answering import Answerer, clean_question
+
+    settings = _settings()
+    try:
+        clean_question(question, settings.max_question_chars)
+        result = Answerer(settings, _open_store(settings)).ask(question, k=k)
+    except GroundworkError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
+        return
+    typer.echo(result.answer)
+    for citation in result.citations:
+        typer.echo(f"  [{citation.n}] {citation.source} {citation.start}-{citation.end}: "
+                   f"“{citation.quote}”")  # fmt: skip
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web UI (ingests the default corpus first when the index is empty)."""
+    from ui.app import serve as serve_app
+
+    settings = _settings(host=host, port=port)
+    try:
+        serve_app(settings)
+    except GroundworkError as exc:
+        _fail(str(exc))
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
