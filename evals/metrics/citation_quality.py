@@ -1,0 +1,27 @@
+"""Citation precision (cited passages that support their sentence) and recall (gold cited)."""
+
+from __future__ import annotations
+
+from evals.metrics.base import Checker, Score, shown_sentences, unscored
+from rag.answer import Answer
+
+
+def citation_precision(answer: Answer, checker: Checker) -> Score:
+    """Share of (sentence, cited passage) pairs where that passage alone supports the sentence."""
+    if answer.refused:
+        return unscored("refused: nothing cited")
+    pairs = [(s.text, quote) for s in shown_sentences(answer) for quote in s.quotes]
+    if not pairs:
+        return unscored("no citations in the answer")
+    return Score(sum(checker.check(text, [quote]).supported for text, quote in pairs) / len(pairs))
+
+
+def citation_recall(answer: Answer, spans: list[tuple[int, int]]) -> Score:
+    """Share of gold evidence spans that some citation overlaps."""
+    if not spans:
+        return unscored("no gold evidence (unanswerable question)")
+    if answer.refused:
+        return Score(0.0)
+    cited = [(c.start, c.end) for c in answer.citations]
+    hit = sum(any(a < end and start < b for a, b in cited) for start, end in spans)
+    return Score(hit / len(spans))
