@@ -46,7 +46,7 @@ def _json(results: list[SampleResult], summary: Summary, failures: list[str]) ->
                 "answer": r.answer.model_dump() if r.answer else None,
                 "metrics": {k: asdict(v) for k, v in r.scores.items()},
                 "problems": r.problems,
-            }  # fmt: skip
+            }
             for r in results
         ],
     }

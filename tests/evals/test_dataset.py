@@ -36,8 +36,10 @@ def test_support_pair_passages_are_in_the_article():
 
 def test_bad_lines_are_reported_with_file_and_line(tmp_path):
     path = tmp_path / "bad.jsonl"
-    good = {"id": "a", "category": "factual", "question": "q", "answer": "a", "evidence": [],
-            "answerable": False, "history": [], "must_include": [], "must_not_include": []}  # fmt: skip
+    good = {
+        "id": "a", "category": "factual", "question": "q", "answer": "a", "evidence": [],
+        "answerable": False, "history": [], "must_include": [], "must_not_include": [],
+    }  # fmt: skip
     extra = {**good, "id": "b", "extra": 1}
     path.write_text(json.dumps(good) + "\n" + json.dumps(extra) + "\n")
     with pytest.raises(GroundworkError, match=r"bad\.jsonl:2"):
