@@ -66,7 +66,7 @@ def candidate_sentences(
         lexical, dense_score = _contextual_match(question_terms, text, cosine, context)
         score = _DENSE_WEIGHT * dense_score + (1 - _DENSE_WEIGHT) * lexical
         if expected:
-            score *= 0.75 + 0.25 * answer_type_strength(text, question, expected)
+            score *= 0.5 + 0.5 * answer_type_strength(text, question, expected)
         scored.append(
             ScoredSentence(
                 doc_id=str(meta["doc_id"]),
