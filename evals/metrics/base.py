@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer import Answer
 from rag.sentences import split_sentences
+from rag.verification import SupportVerdict
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+")
@@ -31,17 +33,10 @@ def unscored(reason: str) -> Score:
     return Score(None, reason)
 
 
-class Verdict(Protocol):
-    """The part of a support verdict the metrics need."""
-
-    supported: bool
-    reason: str
-
-
 class Checker(Protocol):
     """Anything that decides whether passages support a sentence (``rag.verification``)."""
 
-    def check(self, sentence: str, passages: list[str]) -> Verdict:
+    def check(self, sentence: str, passages: Sequence[str]) -> SupportVerdict:
         """Whether ``passages`` support ``sentence``."""
         ...
 
