@@ -1,17 +1,23 @@
-"""The ``groundwork`` command: ingest, ask, serve. Settings are read here, once, and passed down."""
+"""The ``groundwork`` command: ingest, ask, chat, serve. Settings are read once, passed down."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from rag.errors import GroundworkError
+from evals.bench_cli import bench_command
+from evals.cli import eval_command
+from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
 from rag.store import Store
+
+if TYPE_CHECKING:
+    from rag.answer import Answer
+    from rag.answering import Answerer
 
 app = typer.Typer(
     add_completion=False,
@@ -19,6 +25,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Grounded question answering over your documents.",
 )
+app.command("eval")(eval_command)
+app.command("bench")(bench_command)
 
 
 def _fail(message: str) -> NoReturn:
@@ -76,16 +84,23 @@ def ingest(
     typer.echo(report.summary())
 
 
+LlmOption = Annotated[
+    str | None,
+    typer.Option("--llm", help="extractive, llamacpp, openai or ollama (default: settings.llm)."),
+]
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question about the documents.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Chunks to retrieve.")] = None,
+    llm: LlmOption = None,
 ) -> None:
     """Answer a question from the ingested documents, with citations."""
     from rag.answering import Answerer, clean_question
 
-    settings = _settings()
+    settings = _settings(llm=llm)
     try:
         clean_question(question, settings.max_question_chars)
         result = Answerer(settings, _open_store(settings)).ask(question, k=k)
@@ -95,9 +110,61 @@ def ask(
         typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
         return
     typer.echo(result.answer)
+    _print_details(result)
+
+
+def _print_details(result: Answer) -> None:
+    """The notice (if any) and the citations under an answer."""
+    if result.notice:
+        typer.echo(f"  note: {result.notice}")
     for citation in result.citations:
         typer.echo(f"  [{citation.n}] {citation.source} {citation.start}-{citation.end}: "
                    f"“{citation.quote}”")  # fmt: skip
+
+
+@app.command()
+def chat(llm: LlmOption = None) -> None:
+    """Talk with the documents in the terminal; /exit or end of input (Ctrl-D) ends."""
+    from rag.answering import Answerer
+
+    settings = _settings(llm=llm)
+    try:
+        answerer = Answerer(settings, _open_store(settings))
+        answerer.prepare(settings.llm)
+        if not answerer.store.document_ids():
+            raise EmptyIndex("No documents are ingested yet; run `groundwork ingest` first.")
+    except GroundworkError as exc:
+        _fail(str(exc))
+    typer.echo(f"groundwork chat ({settings.llm}); /exit to leave.")
+    history: list[dict[str, str]] = []
+    while True:
+        typer.echo("> ", nl=False)
+        line = sys.stdin.readline()
+        if not line or line.strip() == "/exit":
+            typer.echo("")
+            return
+        if not line.strip():
+            continue
+        result = _chat_turn(answerer, line.strip(), history)
+        if result is not None:
+            history += [{"role": "user", "content": line.strip()},
+                        {"role": "assistant", "content": result.answer}]  # fmt: skip
+
+
+def _chat_turn(answerer: Answerer, question: str, history: list[dict[str, str]]) -> Answer | None:
+    """Stream one answer to the terminal; a bad question prints an error and the chat goes on."""
+    try:
+        for item in answerer.stream(question, history=history):
+            if isinstance(item, str):
+                typer.echo(item, nl=False)
+                sys.stdout.flush()
+            else:
+                typer.echo("")
+                _print_details(item)
+                return item
+    except GroundworkError as exc:
+        typer.echo(f"error: {exc}", err=True)
+    return None
 
 
 @app.command()

@@ -1,0 +1,58 @@
+"""The `groundwork eval` command (registered on the main CLI in ``ui/cli.py``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rag.errors import GroundworkError
+from rag.settings import Settings
+
+
+def eval_command(
+    llm: Annotated[
+        list[str] | None, typer.Option("--llm", help="Backend(s) to evaluate; repeatable.")
+    ] = None,
+    dataset: Annotated[
+        list[Path] | None, typer.Option("--dataset", help="JSONL question set(s).")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None, typer.Option("--corpus", help="Document(s) the questions are about.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("eval-out"),
+    thresholds: Annotated[
+        Path | None,
+        typer.Option("--thresholds", help="TOML gate file (evals/thresholds.toml)."),
+    ] = None,
+) -> None:
+    """Score groundedness, correctness and refusals; exit 1 when a threshold is missed."""
+    from tqdm import tqdm
+
+    from evals.command import evaluate
+
+    settings = Settings()
+    bar = tqdm(unit="question", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        _, failures, paths = evaluate(
+            settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress
+        )
+    except GroundworkError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        bar.close()
+    typer.echo((paths[1]).read_text(encoding="utf-8").split("## Failures")[0].rstrip())
+    typer.echo("Reports: " + ", ".join(str(p) for p in paths))
+    if failures:
+        for failure in failures:
+            typer.echo(f"gate: {failure}", err=True)
+        raise typer.Exit(1)
