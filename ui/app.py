@@ -1,57 +1,178 @@
-"""The Gradio web app: a chat over the ingested documents with cited, quoted answers."""
+"""The Gradio web app: layout and wiring of a chat whose answers open their cited sources."""
 
 from __future__ import annotations
 
-import html
 import os
 from typing import Any
 
-from rag.answer import Answer
 from rag.answering import Answerer
 from rag.errors import GroundworkError
 from rag.settings import Settings
 from rag.store import Store
+from ui import render
+from ui.assets import CITE_BUTTON_ID, CITE_TARGET_ID, CSS, PAGE_JS, SCROLL_TO_MARK_JS
+from ui.handlers import Handlers, available_backends, export_conversation
 
-
-def render_citations(answer: Answer) -> str:
-    """Citations under an answer, as escaped text (documents are never rendered as HTML)."""
-    if not answer.citations:
-        return ""
-    lines = [
-        f"[{c.n}] {c.source} (characters {c.start}–{c.end}): “{c.quote}”" for c in answer.citations
-    ]
-    return "\n\n" + "\n".join(lines)
+CONCURRENCY_LIMIT = 4
+EXAMPLE_QUESTIONS = [
+    "Who is Sabrina Singh?",
+    "By when must the US mission's transition in Iraq be finished?",
+    "Is the US withdrawing from Iraq?",
+    "What year did the US invade Iraq?",
+]
 
 
 def build_app(settings: Settings, answerer: Answerer) -> Any:
-    """The Blocks app; ``ask`` is also exposed as the ``/ask`` API endpoint."""
+    """The Blocks app with the chat, source and document panels and the /ask, /ingest APIs."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    def ask(question: str) -> dict[str, Any]:
-        try:
-            return answerer.ask(question).model_dump()
-        except GroundworkError as exc:
-            raise gr.Error(str(exc)) from exc
-
-    def chat(message: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        try:
-            result = answerer.ask(message)
-            reply = html.escape(result.answer + render_citations(result))
-        except GroundworkError as exc:
-            reply = html.escape(str(exc))
-        history = [*history, {"role": "user", "content": html.escape(message)},
-                   {"role": "assistant", "content": reply}]  # fmt: skip
-        return "", history
-
-    with gr.Blocks(title="groundwork") as demo:
-        gr.Markdown("## groundwork — answers quoted from your documents")
-        chatbot = gr.Chatbot(label="Conversation", height=480)
-        box = gr.Textbox(label="Question", placeholder="Ask about the document…")
-        box.submit(chat, [box, chatbot], [box, chatbot], api_visibility="private")
-        hidden_q = gr.Textbox(visible=False)
-        hidden_out = gr.JSON(visible=False)
-        hidden_q.change(ask, hidden_q, hidden_out, api_name="ask")
+    handlers = Handlers(answerer)
+    backends = available_backends(settings)
+    with gr.Blocks(title="groundwork", delete_cache=(3600, 3600)) as demo:
+        turns = gr.State([])
+        gr.Markdown("## groundwork\nAnswers quoted from your documents — click a [n] marker "
+                    "or a source card to see the exact passage.")  # fmt: skip
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = _chat_panel(gr, settings, backends, handlers)
+            with gr.Column(scale=2):
+                docs = _document_panel(gr, handlers)
+        cite_target = gr.Textbox(visible="hidden", elem_id=CITE_TARGET_ID)
+        cite_button = gr.Button("show citation", visible="hidden", elem_id=CITE_BUTTON_ID)
+        _wire_chat(gr, handlers, chat, docs, turns)
+        cite_button.click(
+            handlers.show_citation,
+            [cite_target, turns],
+            [docs["source"], docs["picker"], docs["document"], chat["details"]],
+            api_visibility="private",
+            show_progress="hidden",
+        )
+        _wire_documents(handlers, chat, docs)
+        _api_endpoints(gr, settings, handlers)
     return demo
+
+
+def _chat_panel(gr: Any, settings: Settings, backends: list[str], handlers: Handlers) -> dict:
+    chatbot = gr.Chatbot(label="Conversation", height=520, latex_delimiters=[],
+                         elem_id="gw-chat", buttons=["copy"])  # fmt: skip
+    with gr.Row():
+        question = gr.Textbox(placeholder="Ask about the documents…", show_label=False, scale=5,
+                              max_lines=6, max_length=settings.max_question_chars,
+                              elem_id="gw-question")  # fmt: skip
+        send = gr.Button("Ask", variant="primary", scale=1, elem_id="gw-ask")
+    with gr.Column(visible=handlers.has_default_article()) as examples:
+        gr.Examples(examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=question,
+                    label="Try asking about the default article")  # fmt: skip
+    with gr.Row():
+        new = gr.Button("New conversation", size="sm")
+        download = gr.DownloadButton("Download conversation (.md)", size="sm", value=None)
+    with gr.Accordion("Answer details: retrieved passages and timings", open=False):
+        details = gr.HTML(render.render_details(None), elem_id="gw-details")
+    with gr.Accordion("Settings", open=False):
+        backend = gr.Dropdown(backends, value=_default_backend(settings, backends),
+                              label="Answering backend")  # fmt: skip
+        top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages to retrieve (k)")
+    return {"chatbot": chatbot, "question": question, "send": send, "examples": examples,
+            "new": new, "download": download, "details": details, "backend": backend,
+            "top_k": top_k}  # fmt: skip
+
+
+def _document_panel(gr: Any, handlers: Handlers) -> dict:
+    source = gr.HTML("", elem_id="gw-source")
+    listing = gr.Markdown(render.render_document_list(handlers.store.list_documents()))
+    picker = gr.Dropdown(handlers.document_choices(), value=None, label="Read a document",
+                         elem_id="gw-picker")  # fmt: skip
+    document = gr.HTML("", elem_id="gw-document", js_on_load=SCROLL_TO_MARK_JS)
+    upload = gr.File(label="Add documents (.txt, .md, .html, .pdf)", file_count="multiple",
+                     elem_id="gw-upload", height=120)  # fmt: skip
+    status = gr.Markdown("", elem_id="gw-upload-status")
+    return {"source": source, "listing": listing, "picker": picker, "document": document,
+            "upload": upload, "status": status}  # fmt: skip
+
+
+def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) -> None:
+    inputs = [chat["question"], turns, chat["backend"], chat["top_k"]]
+    outputs = [chat["chatbot"], turns, chat["details"], chat["question"]]
+    for trigger in (chat["question"].submit, chat["send"].click):
+        trigger(handlers.chat, inputs, outputs, api_visibility="private").then(
+            export_conversation, turns, chat["download"], api_visibility="private"
+        )
+
+    def new_conversation() -> tuple[list, list, str, str, None]:
+        return [], [], render.render_details(None), "", None
+
+    chat["new"].click(
+        new_conversation,
+        None,
+        [chat["chatbot"], turns, chat["details"], docs["source"], chat["download"]],
+        api_visibility="private",
+    )
+
+
+def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
+    docs["picker"].input(
+        handlers.show_document, docs["picker"], docs["document"], api_visibility="private"
+    )
+    docs["upload"].upload(
+        handlers.upload,
+        docs["upload"],
+        [docs["status"], docs["picker"], docs["listing"], chat["examples"]],
+        api_visibility="private",
+    ).then(handlers.show_document, docs["picker"], docs["document"], api_visibility="private")
+
+
+def _api_endpoints(gr: Any, settings: Settings, handlers: Handlers) -> None:
+    default_k, default_llm = settings.top_k, settings.llm
+
+    def ask(question: str, k: int = default_k, llm: str = default_llm) -> dict[str, Any]:
+        """Answer a question from the ingested documents; the Answer as JSON."""
+        return handlers.ask_json(question, k, llm)
+
+    gr.api(ask, api_name="ask")
+    files = gr.File(file_count="multiple", visible=False)
+    report = gr.JSON(visible=False)
+    trigger = gr.Button(visible=False)
+    trigger.click(handlers.ingest_json, files, report, api_name="ingest")
+
+
+def _default_backend(settings: Settings, backends: list[str]) -> str:
+    return settings.llm if settings.llm in backends else backends[0]
+
+
+def launch(
+    settings: Settings,
+    answerer: Answerer,
+    store: Store | None = None,
+    *,
+    prevent_thread_lock: bool = False,
+) -> Any:
+    """Start the app on ``settings.host:port`` (queue on, analytics off); returns the Blocks."""
+    del store  # the answerer already holds the store it answers from
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    demo = build_app(settings, answerer)
+    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT).launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=_auth(settings),
+        share=False,
+        show_error=False,
+        prevent_thread_lock=prevent_thread_lock,
+        footer_links=["api"],
+        css=CSS,
+        js=PAGE_JS,
+        allowed_paths=[],
+    )
+    return demo
+
+
+def _auth(settings: Settings) -> tuple[str, str] | None:
+    if not settings.auth:
+        return None
+    if ":" not in settings.auth:
+        raise GroundworkError("GROUNDWORK_AUTH must look like user:password")
+    user, password = settings.auth.split(":", 1)
+    return user, password
 
 
 def prepare_store(settings: Settings) -> Store:
@@ -70,14 +191,5 @@ def prepare_store(settings: Settings) -> Store:
 def serve(settings: Settings) -> None:
     """Run the web UI until interrupted."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    answerer = Answerer(settings, prepare_store(settings))
-    demo = build_app(settings, answerer)
-    auth = None
-    if settings.auth:
-        if ":" not in settings.auth:
-            raise GroundworkError("GROUNDWORK_AUTH must look like user:password")
-        user, password = settings.auth.split(":", 1)
-        auth = (user, password)
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=settings.host, server_port=settings.port, auth=auth, share=False
-    )
+    _auth(settings)  # fail fast on a malformed value, before loading models
+    launch(settings, Answerer(settings, prepare_store(settings)))

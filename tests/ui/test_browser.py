@@ -1,0 +1,119 @@
+"""End to end in real headless Chromium: ask, open a citation, upload, and stay inert to HTML."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.index import ingest_files
+from rag.answering import Answerer
+from rag.settings import PROJECT_ROOT
+from rag.store import open_store
+from tests.conftest import ARTICLE, make_settings
+from tests.ui.test_app import free_port
+from ui.app import launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]  # fmt: skip
+SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
+TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) missing"),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(
+    tmp_path_factory: pytest.TempPathFactory, embeddings: Any
+) -> Iterator[tuple[str, Answerer]]:
+    """The app on a free port over its own index holding the article."""
+    settings = make_settings(tmp_path_factory.mktemp("browser") / "gw", port=free_port())
+    store = open_store(settings, embeddings)
+    ingest_files([ARTICLE], store, settings)
+    answerer = Answerer(settings, store)
+    demo = launch(settings, answerer, store, prevent_thread_lock=True)
+    try:
+        yield f"http://127.0.0.1:{settings.port}/", answerer
+    finally:
+        demo.close()
+
+
+@pytest.fixture
+def page(app_url: tuple[str, Answerer]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.goto(app_url[0])
+        yield tab
+        browser.close()
+
+
+def ask(page: Any, question: str, answers_before: int) -> Any:
+    """Type a question, send it, and return the finished bot message."""
+    page.locator("#gw-question textarea").fill(question)
+    page.locator("#gw-ask").click()
+    bot = page.locator('#gw-chat [data-testid="bot"]').nth(answers_before)
+    bot.locator(".gw-answer, .gw-refusal, .gw-error").wait_for()
+    return bot
+
+
+def test_ask_click_citation_upload_and_stay_inert(
+    page: Any, app_url: tuple[str, Answerer], tmp_path: Path
+) -> None:
+    expected = app_url[1].ask("Who is Sabrina Singh?").citations[0]
+
+    bot = ask(page, "Who is Sabrina Singh?", 0)
+    assert "Sabrina Singh" in bot.locator(".gw-answer").inner_text()
+    assert bot.locator("a.gw-card").count() >= 1
+    bot.locator("a.gw-marker").first.click()
+    mark = page.locator("#gw-document mark")
+    mark.wait_for()
+    assert mark.inner_text() == expected.quote
+    assert expected.source in page.locator("#gw-source").inner_text()
+    page.wait_for_timeout(500)
+    assert _inside(mark.bounding_box(), page.locator("#gw-document .gw-doc-text").bounding_box())
+    page.screenshot(path=str(tmp_path / "citation.png"))
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(tmp_path / "citation.png", SCREENSHOT)
+
+    note = tmp_path / "zebra note.txt"
+    note.write_text(
+        "Town notes.\n\nThe zebra crossing at Elm Street was repainted blue in March 2021.\n\n"
+        'Markup test: <img src=x onerror="window.__pwned=3"> <script>window.__pwned=4</script>\n'
+    )
+    page.locator("#gw-upload input[type=file]").set_input_files(str(note))
+    page.get_by_text("added: zebra_note.txt").wait_for()
+    page.locator("#gw-document .gw-doc-text", has_text="zebra crossing").wait_for()
+    assert "<script>window.__pwned=4</script>" in page.locator("#gw-document").inner_text()
+
+    bot = ask(page, "What colour was the zebra crossing repainted?", 1)
+    assert "blue" in bot.locator(".gw-answer").inner_text()
+    assert "zebra_note.txt" in bot.locator("a.gw-card").first.inner_text()
+
+    hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> hi?'
+    ask(page, hostile, 2)
+    user = page.locator('#gw-chat [data-testid="user"]').nth(2)
+    assert user.inner_text().strip() == hostile
+    page.screenshot(path=str(tmp_path / "inert.png"))
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.locator("#gw-chat .message-content img, #gw-chat script").count() == 0
+    assert page.locator("#gw-document img, #gw-document script").count() == 0
+
+
+def _inside(inner: dict[str, float] | None, outer: dict[str, float] | None) -> bool:
+    assert inner is not None and outer is not None
+    return outer["y"] <= inner["y"] and inner["y"] + inner["height"] <= outer["y"] + outer["height"]

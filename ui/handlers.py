@@ -1,0 +1,234 @@
+"""Event functions of the web UI; they hold no page state of their own beyond the shared store."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ingest.index import IngestReport, ingest_files
+from rag.answer import Answer, Citation
+from rag.answering import Answerer
+from rag.errors import GroundworkError
+from rag.settings import DEFAULT_CORPUS, Settings
+from ui import render
+from ui.uploads import save_uploads
+
+log = logging.getLogger(__name__)
+
+Turn = dict[str, Any]
+Message = dict[str, str]
+ChatUpdate = tuple[list[Message], list[Turn], str, str]
+
+_INGEST_LOCK = threading.Lock()
+_PROGRESS = gr.Progress()
+_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="groundwork-export-"))
+
+
+def available_backends(settings: Settings) -> list[str]:
+    """Backend names from ``rag.backends`` when it exists, else only the extractive answerer."""
+    try:
+        backends = importlib.import_module("rag.backends")
+        names = [str(name) for name in backends.available_backends(settings)]
+    except (ImportError, AttributeError):
+        return ["extractive"]
+    return names or ["extractive"]
+
+
+def chat_messages(turns: list[Turn], draft: str = "") -> list[Message]:
+    """The Chatbot value for a conversation; the unfinished last turn shows ``draft``."""
+    messages: list[Message] = []
+    for index, turn in enumerate(turns):
+        messages.append({"role": "user", "content": render.render_question(turn["question"])})
+        if turn.get("answer") is not None:
+            content = render.render_answer(turn["answer"], index)
+        elif turn.get("error"):
+            content = render.render_error(turn["error"])
+        else:
+            content = render.render_draft(draft or "Searching the documents…")
+        messages.append({"role": "assistant", "content": content})
+    return messages
+
+
+def history_for(turns: list[Turn]) -> list[dict[str, str]]:
+    """Earlier answered turns as plain ``{role, content}`` history for follow-up questions."""
+    history: list[dict[str, str]] = []
+    for turn in turns:
+        if turn.get("answer") is not None:
+            history.append({"role": "user", "content": turn["question"]})
+            history.append({"role": "assistant", "content": turn["answer"].answer})
+    return history
+
+
+def parse_cite_target(target: str) -> tuple[int, int] | None:
+    """``"<turn>-<n>"`` from a citation link as two numbers, or None when malformed."""
+    turn, _, n = (target or "").strip().partition("-")
+    if not (turn.isdigit() and n.isdigit()):
+        return None
+    return int(turn), int(n)
+
+
+def find_citation(turns: list[Turn], target: str) -> tuple[Answer, Citation] | None:
+    """The answer and citation a link points to, if that turn and number exist."""
+    parsed = parse_cite_target(target)
+    if parsed is None or parsed[0] >= len(turns):
+        return None
+    answer = turns[parsed[0]].get("answer")
+    if answer is None:
+        return None
+    for citation in answer.citations:
+        if citation.n == parsed[1]:
+            return answer, citation
+    return None
+
+
+def export_conversation(turns: list[Turn]) -> str | None:
+    """Write the conversation as Markdown to a fresh file and return its path."""
+    if not turns:
+        return None
+    folder = _EXPORT_DIR / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "groundwork-conversation.md"
+    path.write_text(render.conversation_markdown(turns), encoding="utf-8")
+    return str(path)
+
+
+def report_dict(report: IngestReport, rejected: list[str]) -> dict[str, Any]:
+    """An ingest report (plus upload rejections) as a JSON-friendly dict."""
+    return {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "skipped": [*rejected, *report.skipped],
+        "chunks": report.chunks,
+        "seconds": round(report.seconds, 3),
+        "summary": report.summary(),
+    }
+
+
+class Handlers:
+    """The UI's event functions, bound to one shared answerer and store."""
+
+    def __init__(self, answerer: Answerer) -> None:
+        self.answerer = answerer
+        self.settings = answerer.settings
+        self.store = answerer.store
+
+    def chat(
+        self, question: str, turns: list[Turn] | None, backend: str, k: float
+    ) -> Iterator[ChatUpdate]:
+        """Stream one answer into the chat: the question, draft text, then the verified answer."""
+        turns = [*(turns or [])]
+        history = history_for(turns)
+        turn: Turn = {"question": question or "", "answer": None}
+        turns.append(turn)
+        yield chat_messages(turns), turns, render.render_details(None), ""
+        draft = ""
+        try:
+            for item in self.answerer.stream(question, history, k=int(k), llm=backend or None):
+                if isinstance(item, str):
+                    draft += item
+                    yield chat_messages(turns, draft), turns, render.render_details(None), ""
+                else:
+                    turn["answer"] = item
+        except GroundworkError as exc:
+            turn["error"] = str(exc)
+        except Exception:
+            log.exception("answering failed")
+            turn["error"] = "Something went wrong while answering; please try again."
+        if turn["answer"] is None and not turn.get("error"):
+            turn["error"] = "The answerer returned no answer."
+        yield chat_messages(turns), turns, render.render_details(turn["answer"]), ""
+
+    def show_citation(self, target: str, turns: list[Turn] | None) -> tuple[Any, ...]:
+        """Open the cited document with the quoted span marked: card, selection, text, details."""
+        found = find_citation(turns or [], target)
+        if found is None:
+            return "", gr.update(), gr.update(), gr.update()
+        answer, citation = found
+        try:
+            text = self.store.document_text(citation.doc_id)
+        except KeyError:
+            message = f"{citation.source} is no longer in the index."
+            return render.render_error(message), gr.update(), gr.update(), gr.update()
+        card = render.render_source_card(citation, text)
+        document = render.render_document(text, citation.start, citation.end)
+        return card, gr.update(value=citation.doc_id), document, render.render_details(answer)
+
+    def show_document(self, doc_id: str | None) -> str:
+        """The full text of the chosen document, escaped and unmarked."""
+        if not doc_id:
+            return ""
+        try:
+            return render.render_document(self.store.document_text(doc_id))
+        except KeyError:
+            return render.render_error("That document is no longer in the index.")
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        """(label, doc_id) pairs for the document selector."""
+        return [
+            (str(d.get("source", d["doc_id"])), d["doc_id"]) for d in self.store.list_documents()
+        ]
+
+    def has_default_article(self) -> bool:
+        """Whether the default article is ingested (its example questions apply)."""
+        return any(d.get("source") == DEFAULT_CORPUS.name for d in self.store.list_documents())
+
+    def ingest(self, items: list[Any], progress: Any = None) -> dict[str, Any]:
+        """Save uploads safely, ingest them idempotently, and report what happened."""
+        saved = save_uploads(items or [], self.settings)
+
+        def on_progress(done: int, total: int, name: str) -> None:
+            if progress is not None and total:
+                progress((done, total), desc=f"Ingesting {name}" if name else "Done")
+
+        with _INGEST_LOCK:
+            report = ingest_files(saved.saved, self.store, self.settings, on_progress=on_progress)
+        return report_dict(report, saved.rejected)
+
+    def upload(self, items: list[Any] | None, progress: Any = _PROGRESS) -> tuple[Any, ...]:
+        """The upload button: ingest, then a message per file and a refreshed document list."""
+        try:
+            result = self.ingest(items or [], progress)
+        except GroundworkError as exc:
+            return (f"**Upload failed:** {render.escape(str(exc))}", gr.update(), gr.update(),
+                    gr.update())  # fmt: skip
+        lines = [f"**{render.escape(result['summary'])}**"]
+        lines += [f"- added: {render.escape(name)}" for name in result["added"]]
+        lines += [f"- already there: {render.escape(name)}" for name in result["unchanged"]]
+        lines += [f"- ⚠ {render.escape(reason)}" for reason in result["skipped"]]
+        choices = self.document_choices()
+        selected = self._first_added(result["added"], choices)
+        return (
+            "\n".join(lines),
+            gr.update(choices=choices, value=selected) if selected else gr.update(choices=choices),
+            render.render_document_list(self.store.list_documents()),
+            gr.update(visible=self.has_default_article()),
+        )
+
+    @staticmethod
+    def _first_added(added: list[str], choices: list[tuple[str, str]]) -> str | None:
+        for label, doc_id in choices:
+            if label in added:
+                return doc_id
+        return None
+
+    def ask_json(self, question: str, k: int, llm: str) -> dict[str, Any]:
+        """The ``/ask`` endpoint: one answer as a JSON dict, or a clean error message."""
+        try:
+            return self.answerer.ask(question, k=int(k), llm=llm or None).model_dump()
+        except GroundworkError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def ingest_json(self, files: list[Any] | None) -> dict[str, Any]:
+        """The ``/ingest`` endpoint: the ingest report of the uploaded files as a dict."""
+        try:
+            return self.ingest(files or [])
+        except GroundworkError as exc:
+            raise gr.Error(str(exc)) from exc
