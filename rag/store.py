@@ -134,3 +134,7 @@ def reset_index(settings: Settings) -> None:
         if settings.chroma_host:
             raise
         shutil.rmtree(settings.index_dir, ignore_errors=True)
+        from chromadb.api.client import SharedSystemClient
+
+        # The failed open left a half-built client cached for this path; drop it.
+        SharedSystemClient.clear_system_cache()
