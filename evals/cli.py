@@ -34,7 +34,7 @@ def eval_command(
     from evals.command import evaluate
 
     settings = Settings()
-    bar = tqdm(unit="question", file=sys.stderr)
+    bar = tqdm(unit="question", file=sys.stderr, disable=None)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
