@@ -35,6 +35,31 @@ def test_exact_quote_is_supported_at_once(checker: SupportChecker) -> None:
     assert result == SupportVerdict(True, "supported", 1.0)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "quoted"),
+    [
+        ("“The city council approved” [2]", True),  # three content words, on word bounds
+        ("1.", False),  # inside "2021": not on a word boundary, and far too short
+        ("the new bridge", False),  # on word bounds but only two content words
+        ("ity council approved the new bridge", False),  # starts inside "city"
+        ("council approved the new bridg", False),  # ends inside "bridge"
+    ],
+)
+def test_only_whole_word_quotes_of_three_words_skip_the_rules(
+    embeddings: Embeddings, sentence: str, quoted: bool
+) -> None:
+    counting = CountingEmbeddings(embeddings)
+    result = SupportChecker(counting).check(sentence, PASSAGES)
+    assert (result == SupportVerdict(True, "supported", 1.0)) is quoted
+    assert counting.calls == (0 if quoted else 1)  # a quote is accepted without embedding
+
+
+def test_short_fragment_inside_a_number_is_judged_by_the_rules(checker: SupportChecker) -> None:
+    result = verdict(checker, "1.")
+    assert not result.supported
+    assert result.reason == "number 1 not in the cited passage"
+
+
 def test_paraphrase_is_supported(checker: SupportChecker) -> None:
     result = verdict(checker, "The council approved the bridge in March 2021 after two years.")
     assert result.supported, result.reason
