@@ -25,6 +25,7 @@ from rag.generation import (
     looks_like_instruction,
     write_grounded,
 )
+from rag.overview import MODEL_OVERVIEW_NOTICE, model_candidates, overview_notice, plan_overview
 from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.sentences import split_sentences
 from rag.settings import Settings
@@ -115,6 +116,10 @@ class Answerer:
         """
         name = llm or self.settings.llm
         model = self.chat_model(name) if get_backend(name).uses_model else None
+        overview = yield from self._overview(question, name, model)
+        if overview is not None:
+            yield overview
+            return
         evidence = self._gather(question, history, k, model)
         ranked = evidence.ranked
         if not ranked or ranked[0].score < self.settings.refusal_threshold:
@@ -207,6 +212,41 @@ class Answerer:
             answer = self._extractive(evidence, backend, _fallback_notice(backend, draft))
         answer.removed = draft.removed
         return answer, bool(draft.shown)
+
+    # --- whole-document questions ("summarise the article"; see rag/overview.py) ---------------
+
+    def _overview(
+        self, question: str, backend: str, model: BaseChatModel | None
+    ) -> Generator[str, None, Answer | None]:
+        """Stream an answer from whole documents when the question asks for one, else None."""
+        started = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        asked = without_instructions(question)
+        plan = plan_overview(self.store, asked)
+        if plan is None:
+            return None  # not a whole-document question (an empty index raises in _gather)
+        evidence = _Evidence(question, question, [], plan.leads, {"plan": _ms(started)}, started)
+        draft = GroundedDraft()
+        if model is not None:  # no relevance gate: a summary has no single best passage
+            candidates = model_candidates(plan.documents, asked, self.settings)
+            draft = yield from write_grounded(
+                model, asked, candidates, self.checker(), self.settings.llm_timeout_s
+            )
+            evidence.timings.update(draft.timings_ms)
+        if draft.shown:
+            stopped = f" The model stopped early ({draft.error})." if draft.error else ""
+            notice = MODEL_OVERVIEW_NOTICE + stopped
+            answer = self._answer(evidence, backend, " ".join(draft.shown),
+                                  citations=draft.citations, notice=notice)  # fmt: skip
+        else:
+            text, citations = quote_answer(plan.leads)
+            why = _fallback_notice(backend, draft) + " " if model is not None else ""
+            notice = why + overview_notice(plan.documents, plan.leads)
+            answer = self._answer(evidence, backend, text, citations=citations, notice=notice,
+                                  fallback=model is not None)  # fmt: skip
+            yield text
+        answer.removed = draft.removed
+        return answer
 
     def _answer(
         self, evidence: _Evidence, backend: str, text: str, refused: bool = False,
