@@ -27,8 +27,19 @@ def eval_command(
         Path | None,
         typer.Option("--thresholds", help="TOML gate file (evals/thresholds.toml)."),
     ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option("--judge", help="Model backend that adds an LLM faithfulness score."),
+    ] = None,
+    ragas: Annotated[
+        Path | None,
+        typer.Option("--ragas", help="Also write the results for ragas (.jsonl or .csv)."),
+    ] = None,
 ) -> None:
-    """Score groundedness, correctness and refusals; exit 1 when a threshold is missed."""
+    """Score groundedness, correctness and refusals; exit 1 when a threshold is missed.
+
+    ``--llm naive`` runs LangChain's tutorial RAG pipeline as a baseline.
+    """
     from tqdm import tqdm
 
     from evals.command import evaluate
@@ -43,8 +54,9 @@ def eval_command(
 
     try:
         _, failures, paths = evaluate(
-            settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress
-        )
+            settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
+            judge=judge, ragas=ragas,
+        )  # fmt: skip
     except GroundworkError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

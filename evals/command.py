@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evals.dataset import default_datasets, load_dataset, missing_evidence
+from evals.export import write_ragas
+from evals.judge import make_judge
 from evals.metrics.base import Checker
 from evals.report import write_reports
 from evals.runner import SampleResult, run_eval
@@ -30,8 +32,17 @@ def evaluate(
     out: Path,
     thresholds: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    judge: str | None = None,
+    ragas: Path | None = None,
 ) -> tuple[list[SampleResult], list[str], list[Path]]:
-    """Run, write the reports, and return the results, the gate failures and the report paths."""
+    """Run, write the reports, and return the results, the gate failures and the report paths.
+
+    ``judge`` names a model backend that adds ``judge_faithfulness``; ``ragas`` is a .jsonl or
+    .csv file to write the results to in ragas' column format (listed last among the paths).
+    """
+    if ragas is not None and ragas.suffix.lower() not in (".jsonl", ".json", ".csv"):
+        raise GroundworkError(f"--ragas {ragas}: use a .jsonl or .csv file name")
+    judge_model = make_judge(judge, settings) if judge else None
     items = [item for path in (datasets or default_datasets()) for item in load_dataset(path)]
     corpus_paths = corpus or [DEFAULT_CORPUS]
     if len(corpus_paths) == 1 and corpus_paths[0].is_file():
@@ -39,7 +50,12 @@ def evaluate(
         missing = missing_evidence(items, text) if corpus_paths[0].suffix == ".txt" else []
         if missing:
             raise GroundworkError(f"Evidence not found in the corpus: {missing[0]}")
-    results = run_eval(items, corpus_paths, backends, settings, default_checker(), on_progress)
+    results = run_eval(
+        items, corpus_paths, backends, settings, default_checker(), on_progress, judge_model
+    )
     summary = summarise(results)
     failures = gate(summary, load_thresholds(thresholds) if thresholds else load_thresholds())
-    return results, failures, write_reports(results, summary, failures, out)
+    paths = write_reports(results, summary, failures, out)
+    if ragas is not None:
+        paths.append(write_ragas(results, {item.id: item.answer for item in items}, ragas))
+    return results, failures, paths

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.runner import SampleResult
-from evals.summary import METRICS, Summary
+from evals.summary import Summary, metric_names
 
 LOWER_IS_BETTER = {"hallucination_rate", "false_refusal", "injection_leak"}
 
@@ -58,11 +58,12 @@ def _fmt(value: float | None) -> str:
 
 def markdown_table(summary: Summary, group: str = "all") -> str:
     """One row per backend, one column per metric, for one category (or 'all')."""
-    header = "| backend | " + " | ".join(METRICS) + " |"
-    rule = "|---" * (len(METRICS) + 1) + "|"
+    metrics = metric_names(summary)
+    header = "| backend | " + " | ".join(metrics) + " |"
+    rule = "|---" * (len(metrics) + 1) + "|"
     rows = [
         f"| {backend} | "
-        + " | ".join(_fmt(groups[group][m].value) if group in groups else "n/a" for m in METRICS)
+        + " | ".join(_fmt(groups[group][m].value) if group in groups else "n/a" for m in metrics)
         + " |"
         for backend, groups in summary.items()
     ]
@@ -123,13 +124,14 @@ def html_report(results: list[SampleResult], summary: Summary, failures: list[st
     ]
     parts += [f"<li class='bad'>{esc(f)}</li>" for f in failures] or ["<li>all thresholds met</li>"]
     parts.append("</ul><h2>Overall</h2><table><tr><th>backend</th>")
-    parts += [f"<th>{esc(m)}</th>" for m in METRICS]
+    metrics = metric_names(summary)
+    parts += [f"<th>{esc(m)}</th>" for m in metrics]
     parts.append("</tr>")
     for backend, groups in summary.items():
-        cells = "".join(f"<td>{_fmt(groups['all'][m].value)}</td>" for m in METRICS)
+        cells = "".join(f"<td>{_fmt(groups['all'][m].value)}</td>" for m in metrics)
         parts.append(f"<tr><td>{esc(backend)}</td>{cells}</tr>")
     parts.append("</table><h2>Per category</h2>")
-    for metric in METRICS:
+    for metric in metrics:
         if metric == "answerable_correct":
             continue
         parts.append(f"<img alt='{esc(metric)}' src='data:image/png;base64,"

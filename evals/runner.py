@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
+
 from evals.dataset import EvalItem
+from evals.judge import JUDGE_METRIC, judge_faithfulness
 from evals.metrics.base import Checker, Score, shown_sentences, unscored
 from evals.metrics.citation_quality import citation_precision, citation_recall
 from evals.metrics.correctness import key_facts, token_f1
@@ -15,6 +18,7 @@ from evals.metrics.groundedness import groundedness
 from evals.metrics.injection import leaked
 from evals.metrics.refusal import false_refusal, true_refusal
 from evals.metrics.retrieval import evidence_spans, recall_at_k, reciprocal_rank
+from evals.naive import NAIVE, NaiveRAG, naive_model
 from ingest.index import expand_paths, ingest_files
 from rag.answer import Answer
 from rag.answering import Answerer
@@ -41,6 +45,7 @@ class SampleResult:
 
 
 Progress = Callable[[int, int], None]
+Ask = Callable[[EvalItem], Answer]
 
 
 def build_eval_store(corpus: list[Path], settings: Settings, workdir: Path) -> Store:
@@ -60,37 +65,52 @@ def run_eval(
     settings: Settings,
     checker: Checker,
     on_progress: Progress | None = None,
+    judge: BaseChatModel | None = None,
 ) -> list[SampleResult]:
-    """Answer every question with every backend and score it."""
+    """Answer every question with every backend and score it (and judge it, given a judge)."""
     with tempfile.TemporaryDirectory(prefix="groundwork-eval-") as workdir:
+        model = naive_model(settings) if NAIVE in backends else None  # fails before ingesting
         store = build_eval_store(corpus, settings, Path(workdir))
         text = "\n".join(store.document_text(d) for d in sorted(store.document_ids()))
         answerer = Answerer(settings, store)
+        naive = NaiveRAG.build(corpus, get_embeddings(), model) if model else None
         results = []
         total = len(items) * len(backends)
         for b, backend in enumerate(backends):
+            ask = _asker(backend, answerer, naive)
             for i, item in enumerate(items):
                 if on_progress:
                     on_progress(b * len(items) + i, total)
-                results.append(score_sample(item, backend, answerer, text, checker, settings))
+                result = score_sample(item, backend, ask, text, checker, settings)
+                if judge is not None and result.answer is not None:
+                    result.scores[JUDGE_METRIC] = judge_faithfulness(result.answer, judge)
+                results.append(result)
         if on_progress:
             on_progress(total, total)
         return results
 
 
+def _asker(backend: str, answerer: Answerer, naive: NaiveRAG | None) -> Ask:
+    """How ``backend`` answers one question: the naive baseline or our answer chain."""
+    if backend == NAIVE and naive is not None:
+        return lambda item: naive.ask(item.question)
+    return lambda item: answerer.ask(
+        item.question, history=[turn.model_dump() for turn in item.history], llm=backend
+    )
+
+
 def score_sample(
     item: EvalItem,
     backend: str,
-    answerer: Answerer,
+    ask: Ask,
     document_text: str,
     checker: Checker,
     settings: Settings,
 ) -> SampleResult:
     """Ask one question and compute every metric for it."""
     result = SampleResult(item.id, item.category, backend, item.question, item.answerable, None)
-    history = [turn.model_dump() for turn in item.history]
     try:
-        answer = answerer.ask(item.question, history=history, llm=backend)
+        answer = ask(item)
     except GroundworkError as exc:
         result.problems.append(f"not answered: {exc}")
         result.scores = {"correct": Score(0.0, f"error: {exc}")}

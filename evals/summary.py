@@ -14,6 +14,7 @@ METRICS = (
     "citation_recall", "recall@k", "mrr", "token_f1", "true_refusal", "false_refusal",
     "injection_leak",
 )  # fmt: skip
+OPTIONAL_METRICS = ("judge_faithfulness",)  # summarised only when some sample has them
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 
 
@@ -35,15 +36,22 @@ def summarise(results: list[SampleResult]) -> Summary:
     for result in results:
         groups[result.backend]["all"].append(result)
         groups[result.backend][result.category].append(result)
+    extra = tuple(m for m in OPTIONAL_METRICS if any(m in r.scores for r in results))
     return {
-        backend: {group: _figures(samples) for group, samples in by_group.items()}
+        backend: {group: _figures(samples, METRICS + extra) for group, samples in by_group.items()}
         for backend, by_group in groups.items()
     }
 
 
-def _figures(samples: list[SampleResult]) -> dict[str, Figure]:
+def metric_names(summary: Summary) -> tuple[str, ...]:
+    """The metrics a summary holds: every standard one, plus optional ones that were run."""
+    present = {m for groups in summary.values() for figures in groups.values() for m in figures}
+    return METRICS + tuple(m for m in OPTIONAL_METRICS if m in present)
+
+
+def _figures(samples: list[SampleResult], metrics: tuple[str, ...]) -> dict[str, Figure]:
     figures = {}
-    for metric in METRICS:
+    for metric in metrics:
         if metric == "hallucination_rate":
             shown = sum(s.sentences_shown for s in samples)
             bad = sum(s.sentences_unsupported for s in samples)
