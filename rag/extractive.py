@@ -12,7 +12,8 @@ from langchain_core.documents import Document
 from rag.store import Store
 from rag.text import MONTHS, WEEKDAYS, content_terms, numbers_in, proper_names, words
 
-_DENSE_WEIGHT = 0.55
+_DENSE_WEIGHT = 0.7
+_TYPE_FLOOR = 0.5  # score kept by a sentence that lacks the kind of fact the question asks for
 _DURATIONS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "decade",
               "decades", "hours", "minutes"}  # fmt: skip
 _TIME_WORDS = set(WEEKDAYS) | _DURATIONS | {"today", "yesterday", "tomorrow", "ago", "recent"}
@@ -31,6 +32,15 @@ class ScoredSentence:
     dense: float
     lexical: float
     score: float
+    type_fit: float | None = None
+
+
+def combine_score(dense: float, lexical: float, type_fit: float | None) -> float:
+    """One evidence score from meaning (cosine), shared rare words, and the asked-for fact type."""
+    score = _DENSE_WEIGHT * dense + (1 - _DENSE_WEIGHT) * lexical
+    if type_fit is not None:
+        score *= _TYPE_FLOOR + (1 - _TYPE_FLOOR) * type_fit
+    return score
 
 
 def candidate_sentences(
@@ -64,9 +74,7 @@ def candidate_sentences(
     for meta, text, cosine in rows:
         context = previous if _follows(previous, meta, text) else None
         lexical, dense_score = _contextual_match(question_terms, text, cosine, context)
-        score = _DENSE_WEIGHT * dense_score + (1 - _DENSE_WEIGHT) * lexical
-        if expected:
-            score *= 0.5 + 0.5 * answer_type_strength(text, question, expected)
+        type_fit = answer_type_strength(text, question, expected) if expected else None
         scored.append(
             ScoredSentence(
                 doc_id=str(meta["doc_id"]),
@@ -75,9 +83,10 @@ def candidate_sentences(
                 start=int(str(meta["start"])),
                 end=int(str(meta["end"])),
                 text=text,
-                dense=round(cosine, 4),
+                dense=round(dense_score, 4),
                 lexical=round(lexical, 4),
-                score=round(score, 4),
+                type_fit=type_fit,
+                score=round(combine_score(dense_score, lexical, type_fit), 4),
             )
         )
         previous = (meta, text, cosine)

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     top_k: int = Field(4, ge=1, le=50)
     retrieval: Literal["dense", "bm25", "hybrid"] = "hybrid"
     refusal_threshold: float = Field(
-        0.35, ge=0.0, le=1.0, description="Minimum evidence score to answer instead of refusing."
+        0.27, ge=0.0, le=1.0, description="Minimum evidence score to answer instead of refusing."
     )
     max_answer_sentences: int = Field(2, ge=1, le=5)
 
