@@ -22,6 +22,7 @@ from rag.generation import (
     GroundedDraft,
     SupportCheck,
     as_data,
+    commands_the_assistant,
     looks_like_instruction,
     write_grounded,
 )
@@ -51,12 +52,19 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+def only_instructions(question: str) -> bool:
+    """Whether every sentence of the question addresses the assistant instead of the documents."""
+    spans = split_sentences(as_data(question))
+    text = as_data(question)
+    return bool(spans) and all(commands_the_assistant(text[s.start : s.end]) for s in spans)
+
+
 def without_instructions(question: str) -> str:
     """The question minus sentences addressed to the assistant, if any other sentence is left."""
     question = as_data(question)
     spans = split_sentences(question)
     kept = [question[s.start : s.end] for s in spans]
-    kept = [text for text in kept if not looks_like_instruction(text)]
+    kept = [text for text in kept if not commands_the_assistant(text)]
     return " ".join(kept) if kept and len(kept) < len(spans) else question
 
 
@@ -122,7 +130,8 @@ class Answerer:
             return
         evidence = self._gather(question, history, k, model)
         ranked = evidence.ranked
-        if not ranked or ranked[0].score < self.settings.refusal_threshold:
+        weak = not ranked or ranked[0].score < self.settings.refusal_threshold
+        if weak or only_instructions(evidence.question):
             answer = self._answer(evidence, name, refusal_text(evidence.question), refused=True)
         elif model is None:
             answer = self._extractive(evidence, name)

@@ -48,6 +48,15 @@ _INSTRUCTION = re.compile(
     r"\bto the end of (?:your|the) (?:reply|answer|response)\b|\byou are now\b",
     re.IGNORECASE,
 )
+# In a question, also an order to assert something ("announce that ...", "say: ..."). Not used
+# on documents: manuals are full of imperatives ("Write a build file ...").
+_COMMAND = re.compile(
+    r"^(?:as \w+, )?(?:please )?(?:(?:announce|state|declare|claim|proclaim)(?: that\b|\s*:)|"
+    r"(?:say|print|output|repeat|reply|respond|write|tell (?:me|us|everyone))\b"
+    r"(?! (?:me )?(?:what|who|when|where|why|how|which|whether|if)\b))|"
+    r"\bpretend (?:to be|you are)\b|\bact as\b",
+    re.IGNORECASE,
+)
 
 
 class SupportCheck(Protocol):
@@ -69,6 +78,11 @@ class Verdict(Protocol):
 
     @property
     def score(self) -> float: ...
+
+
+def commands_the_assistant(question_sentence: str) -> bool:
+    """Whether a sentence of a question is an order to the assistant rather than a question."""
+    return looks_like_instruction(question_sentence) or bool(_COMMAND.search(question_sentence))
 
 
 def looks_like_instruction(text: str) -> bool:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer import Answer
-from rag.sentences import split_sentences
+from rag.citations import MARKER, markers_in
 from rag.verification import SupportVerdict
-
-_MARKER = re.compile(r"\s*\[(\d+)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+")
 
 
 @dataclass(frozen=True)
@@ -50,22 +46,34 @@ class ShownSentence:
 
 
 def shown_sentences(answer: Answer) -> list[ShownSentence]:
-    """The answer's sentences with the quotes of the citations their markers point to."""
+    """The answer's claims: the text before each group of markers, with the quotes it cites.
+
+    Splitting at markers rather than at sentence ends keeps a quoted sentence whole even when
+    it spans line breaks; text after the last marker is an uncited claim.
+    """
     quotes = {c.n: c.quote for c in answer.citations}
-    texts: list[str] = []
-    markers: list[list[int]] = []
-    for span in split_sentences(answer.answer):
-        piece = answer.answer[span.start : span.end]
-        leading = _LEADING_MARKERS.match(piece)
-        if leading and markers:
-            # Markers written after the period belong to the sentence before them.
-            markers[-1].extend(int(n) for n in _MARKER.findall(leading.group(0)))
-            piece = piece[leading.end() :]
-        clean = _MARKER.sub("", piece).strip()
-        if clean:
-            texts.append(clean)
-            markers.append([int(n) for n in _MARKER.findall(piece)])
-    return [
-        ShownSentence(text, tuple(quotes[n] for n in numbers if n in quotes))
-        for text, numbers in zip(texts, markers, strict=True)
-    ]
+    claims: list[ShownSentence] = []
+    text = answer.answer
+    position = 0
+    groups = _marker_groups(text)
+    for start, end in groups:
+        claim = text[position:start].strip()
+        numbers = markers_in(text[start:end])
+        if claim:
+            claims.append(ShownSentence(claim, tuple(quotes[n] for n in numbers if n in quotes)))
+        position = end
+    rest = text[position:].strip()
+    if rest:
+        claims.append(ShownSentence(rest, ()))
+    return claims
+
+
+def _marker_groups(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of adjacent markers ("[1] [2]" is one run)."""
+    groups: list[tuple[int, int]] = []
+    for match in MARKER.finditer(text):
+        if groups and not text[groups[-1][1] : match.start()].strip():
+            groups[-1] = (groups[-1][0], match.end())
+        else:
+            groups.append((match.start(), match.end()))
+    return groups
