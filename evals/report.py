@@ -86,6 +86,11 @@ def markdown_report(results: list[SampleResult], summary: Summary, failures: lis
     return "\n".join(lines) + "\n"
 
 
+def _value_or_nan(groups: dict[str, Any], category: str, metric: str) -> float:
+    figure = groups.get(category, {}).get(metric)
+    return float("nan") if figure is None or figure.value is None else float(figure.value)
+
+
 def _chart(summary: Summary, metric: str, categories: list[str]) -> str:
     """A grouped bar chart (one bar per backend per category) as a base64 PNG."""
     import matplotlib
@@ -96,7 +101,8 @@ def _chart(summary: Summary, metric: str, categories: list[str]) -> str:
     fig, ax = plt.subplots(figsize=(8, 2.8))
     width = 0.8 / max(1, len(summary))
     for i, (backend, groups) in enumerate(summary.items()):
-        values = [(groups[c][metric].value or 0.0) if c in groups else 0.0 for c in categories]
+        # An unscored category gets no bar at all rather than a misleading zero.
+        values = [_value_or_nan(groups, c, metric) for c in categories]
         positions = [x + i * width for x in range(len(categories))]
         ax.bar(positions, values, width=width, label=backend)
     ax.set_xticks([x + width * (len(summary) - 1) / 2 for x in range(len(categories))])
