@@ -83,3 +83,21 @@ def test_console_script_runs_as_a_real_process(data_dir, tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: Please type a question; this one is empty."]
+
+
+def test_index_dir_that_cannot_be_created_gives_a_clear_message(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the data directory should be", encoding="utf-8")
+    monkeypatch.setenv("GROUNDWORK_DATA_DIR", str(blocker))
+    for args in (["ask", "Who is Sabrina Singh?"], ["ingest"]):
+        result = invoke(*args)
+        assert result.exit_code == 2
+        assert "cannot be opened" in result.output and "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_unknown_backend_is_named_with_the_choices():
+    invoke("ingest")
+    result = invoke("ask", "--llm", "nosuch", "Who is Sabrina Singh?")
+    assert result.exit_code == 2
+    assert "Unknown backend 'nosuch'" in result.output and "extractive" in result.output
