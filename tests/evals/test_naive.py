@@ -3,12 +3,12 @@ from pathlib import Path
 import pytest
 
 from evals.command import evaluate
-from evals.dataset import DATA_DIR, load_dataset
 from evals.naive import CHUNK_SIZE, NaiveRAG, naive_model, says_dont_know, split_corpus
 from ingest.load import load_document
 from rag.backends import ScriptedChatModel
 from rag.errors import GroundworkError
 from tests.conftest import ARTICLE, make_settings
+from tests.evals.conftest import write_small_set
 
 PARAGRAPH = (
     "The Harbor Bridge opened to traffic in 1932 after eight years of work. "
@@ -106,11 +106,7 @@ def test_naive_without_any_model_backend_names_the_local_extra(tmp_path, monkeyp
 
 @pytest.fixture(scope="module")
 def small_set(tmp_path_factory) -> Path:
-    items = load_dataset(DATA_DIR / "article.dev.jsonl")
-    chosen = [i for i in items if i.category in ("factual", "unanswerable")][:4]
-    path = tmp_path_factory.mktemp("ds") / "small.jsonl"
-    path.write_text("\n".join(i.model_dump_json() for i in chosen) + "\n", encoding="utf-8")
-    return path
+    return write_small_set(tmp_path_factory.mktemp("ds"), 4)
 
 
 def test_eval_routes_naive_to_the_baseline_and_scores_it(tmp_path, small_set):

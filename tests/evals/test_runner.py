@@ -3,21 +3,17 @@ from pathlib import Path
 import pytest
 
 from evals.command import default_checker, evaluate
-from evals.dataset import DATA_DIR, load_dataset
 from rag.answer import Answer, Citation
 from rag.answering import Answerer
 from tests.conftest import ARTICLE, make_settings
+from tests.evals.conftest import write_small_set
 
 pytest.importorskip("rag.verification")
 
 
 @pytest.fixture(scope="module")
 def small_set(tmp_path_factory) -> Path:
-    items = load_dataset(DATA_DIR / "article.dev.jsonl")
-    chosen = [i for i in items if i.category in ("factual", "unanswerable")][:6]
-    path = tmp_path_factory.mktemp("ds") / "small.jsonl"
-    path.write_text("\n".join(i.model_dump_json() for i in chosen) + "\n", encoding="utf-8")
-    return path
+    return write_small_set(tmp_path_factory.mktemp("ds"), 6)
 
 
 def gate_file(tmp_path: Path) -> Path:
