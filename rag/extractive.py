@@ -49,14 +49,8 @@ def candidate_sentences(
     """Every sentence inside the retrieved chunks, scored against the question, best first."""
     if not chunks:
         return []
-    found = store.sentences.get(
-        where=_inside_any(chunks),  # type: ignore[arg-type]
-        include=["documents", "metadatas", "embeddings"],
-    )
-    texts = found["documents"] or []
-    metas = found["metadatas"] or []
-    vectors = found["embeddings"]
-    if not texts or vectors is None:
+    texts, metas, vectors = store.sentences_within(chunks)
+    if not texts:
         return []
     dense = np.asarray(vectors, dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
     question_terms = _weighted_terms(question, [set(content_terms(t or "")) for t in texts])
@@ -184,16 +178,6 @@ def _term_recall(weights: dict[str, float], sentence_terms: set[str]) -> float:
     if not total:
         return 0.0
     return sum(w for term, w in weights.items() if term in sentence_terms) / total
-
-
-def _inside_any(chunks: list[Document]) -> dict[str, object]:
-    clauses: list[dict[str, object]] = [
-        {"$and": [{"doc_id": doc.metadata["doc_id"]},
-                  {"start": {"$gte": int(doc.metadata["start"])}},
-                  {"end": {"$lte": int(doc.metadata["end"])}}]}
-        for doc in chunks
-    ]  # fmt: skip
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
 def _containing_chunk(chunks: list[Document], meta: object) -> str:

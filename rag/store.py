@@ -6,6 +6,7 @@ import shutil
 from typing import TYPE_CHECKING, Any
 
 from langchain_chroma import Chroma
+from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import IndexUnavailable
@@ -61,9 +62,34 @@ class Store:
         """The raw Chroma collection behind the LangChain vector store."""
         return self.chunks._collection
 
+    def sentences_within(self, chunks: list[Document]) -> tuple[list[str], list[dict], Any]:
+        """Texts, metadata and vectors of every stored sentence inside ``chunks``."""
+        if not chunks:
+            return [], [], []
+        found = self.sentences.get(
+            where=_inside_any(chunks),  # type: ignore[arg-type]
+            include=["documents", "metadatas", "embeddings"],
+        )
+        texts = found["documents"] or []
+        metas = [dict(m or {}) for m in found["metadatas"] or []]
+        vectors = found["embeddings"]
+        if vectors is None:
+            return [], [], []
+        return texts, metas, vectors
+
     def chunk_count(self) -> int:
         """How many chunks the index holds."""
         return int(self.chunk_collection.count())
+
+
+def _inside_any(chunks: list[Document]) -> dict[str, object]:
+    clauses: list[dict[str, object]] = [
+        {"$and": [{"doc_id": doc.metadata["doc_id"]},
+                  {"start": {"$gte": int(doc.metadata["start"])}},
+                  {"end": {"$lte": int(doc.metadata["end"])}}]}
+        for doc in chunks
+    ]  # fmt: skip
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
 def _chroma_settings() -> Any:
