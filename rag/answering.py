@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 
 from rag.answer import Answer, Citation, Passage, refusal_text
 from rag.backends import get_backend, get_chat_model
+from rag.citations import without_footnotes
 from rag.errors import BadQuestion, EmptyIndex
 from rag.extractive import ScoredSentence, candidate_sentences, select_sentences
 from rag.followup import deterministic_rewrite, model_rewrite, needs_context
@@ -291,7 +292,8 @@ def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
                  start=s.start, end=s.end, quote=s.text)
         for i, s in enumerate(sentences, start=1)
     ]  # fmt: skip
-    text = " ".join(f"{s.text} [{c.n}]" for s, c in zip(sentences, citations, strict=True))
+    pairs = zip(sentences, citations, strict=True)
+    text = " ".join(f"{without_footnotes(s.text)} [{c.n}]" for s, c in pairs)
     return text, citations
 
 

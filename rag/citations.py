@@ -43,6 +43,11 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+", " ", bare).strip()
 
 
+def without_footnotes(quote: str) -> str:
+    """A quoted sentence as shown in an answer: its own ``[n]`` cannot pass for a citation."""
+    return strip_markers(quote) if MARKER.search(quote) else quote
+
+
 def split_cited(draft: str) -> list[DraftSentence]:
     """Sentences of a draft; markers written after a full stop belong to the sentence before."""
     sentences: list[DraftSentence] = []

@@ -15,6 +15,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.answer import REFUSAL_PREFIX, Citation, RemovedSentence
 from rag.citations import CitationNumbering, DraftSentence, SentenceStream, valid_markers
 from rag.extractive import ScoredSentence
+from rag.injection import commands_the_assistant as commands_the_assistant
+from rag.injection import looks_like_instruction
 from rag.text import content_terms
 
 CANDIDATE_COUNT = 5
@@ -41,22 +43,6 @@ ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     [("system", SYSTEM_PROMPT), ("human", _HUMAN_PROMPT)]
 )
 _DELIMITER = re.compile(r"</?\s*(?:candidates|question)\s*>", re.IGNORECASE)
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|"
-    r"previous|article|document|context)\b|\bsystem prompt\b|\bnew (?:rules?|instructions?)\b|"
-    r"\b(?:start|begin|end|append to|finish) (?:your|the) (?:reply|answer|response)\b|"
-    r"\bto the end of (?:your|the) (?:reply|answer|response)\b|\byou are now\b",
-    re.IGNORECASE,
-)
-# In a question, also an order to assert something ("announce that ...", "say: ..."). Not used
-# on documents: manuals are full of imperatives ("Write a build file ...").
-_COMMAND = re.compile(
-    r"^(?:as \w+, )?(?:please )?(?:(?:announce|state|declare|claim|proclaim)(?: that\b|\s*:)|"
-    r"(?:say|print|output|repeat|reply|respond|write|tell (?:me|us|everyone))\b"
-    r"(?! (?:me )?(?:what|who|when|where|why|how|which|whether|if)\b))|"
-    r"\bpretend (?:to be|you are)\b|\bact as\b",
-    re.IGNORECASE,
-)
 
 
 class SupportCheck(Protocol):
@@ -78,16 +64,6 @@ class Verdict(Protocol):
 
     @property
     def score(self) -> float: ...
-
-
-def commands_the_assistant(question_sentence: str) -> bool:
-    """Whether a sentence of a question is an order to the assistant rather than a question."""
-    return looks_like_instruction(question_sentence) or bool(_COMMAND.search(question_sentence))
-
-
-def looks_like_instruction(text: str) -> bool:
-    """Whether ``text`` addresses the assistant ("ignore previous instructions", ...)."""
-    return _INSTRUCTION.search(text) is not None
 
 
 def as_data(text: str) -> str:
@@ -130,6 +106,8 @@ def ground_sentence(
     """
     if sentence.text.startswith(REFUSAL_PREFIX):
         return (), "the model declined although the documents seem to answer"
+    if looks_like_instruction(sentence.text):
+        return (), "addresses the assistant or carries markup, which is never shown"
     cited = valid_markers(sentence.markers, len(candidates))
     reason = "no citation marker pointing at a candidate sentence"
     if cited:

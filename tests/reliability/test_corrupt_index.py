@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLE
+from rag.errors import IndexUnavailable
+from rag.store import open_store
+from tests.conftest import ARTICLE, make_settings
 from tests.reliability.corpus import cli, cli_env
 
 pytestmark = pytest.mark.slow
@@ -72,3 +74,47 @@ def test_unwritable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:
             assert_one_line_error(result, str(data_dir))
     finally:
         parent.chmod(0o700)
+
+
+def tree(folder: Path) -> dict[str, tuple[bool, int, int]]:
+    """Every path under ``folder``: whether it is a file, its size and modification time."""
+    return {
+        str(path): (path.is_file(), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def place_blocker(tmp_path: Path, blocked: str) -> tuple[Path, Path]:
+    """A regular file where the data directory or the index directory must go (root-proof)."""
+    data_dir = tmp_path / "gw"
+    if blocked == "index-dir":
+        data_dir.mkdir()
+    blocker = data_dir if blocked == "data-dir" else data_dir / "chroma"
+    blocker.write_text("not a directory; keep me", encoding="utf-8")
+    return data_dir, blocker
+
+
+@pytest.mark.parametrize("blocked", ["data-dir", "index-dir"])
+def test_a_file_in_place_of_the_index_dir_gives_a_clear_message(
+    tmp_path: Path, blocked: str
+) -> None:
+    data_dir, blocker = place_blocker(tmp_path, blocked)
+    before = tree(tmp_path)
+    for args in (("ask", QUESTION), ("ingest", str(ARTICLE))):
+        result = run(data_dir, tmp_path, *args)
+        assert_one_line_error(result, str(data_dir / "chroma"), "cannot be opened")
+    assert tree(tmp_path) == before
+    assert blocker.read_text(encoding="utf-8") == "not a directory; keep me"
+
+
+@pytest.mark.parametrize("blocked", ["data-dir", "index-dir"])
+def test_open_store_raises_index_unavailable_for_a_file_in_the_way(
+    tmp_path: Path, blocked: str, embeddings: object
+) -> None:
+    data_dir, _ = place_blocker(tmp_path, blocked)
+    before = tree(tmp_path)
+    with pytest.raises(IndexUnavailable, match="cannot be opened") as raised:
+        open_store(make_settings(data_dir), embeddings)  # type: ignore[arg-type]
+    message = str(raised.value)
+    assert "\n" not in message and str(data_dir / "chroma") in message
+    assert tree(tmp_path) == before
