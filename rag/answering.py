@@ -32,6 +32,7 @@ from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.store import Store
+from rag.topicality import TopicBaseline
 
 Turn = Mapping[str, str]
 ModelFactory = Callable[[str, Settings], BaseChatModel]
@@ -77,6 +78,7 @@ class _Evidence:
     standalone: str
     passages: list[Passage]
     ranked: list[ScoredSentence]
+    query_vector: list[float] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -98,6 +100,7 @@ class Answerer:
         self._models: dict[str, BaseChatModel] = {}
         self._checker = checker
         self._lock = threading.Lock()
+        self.baseline = TopicBaseline(store, settings.standout_min_sentences)
 
     def ask(
         self,
@@ -130,9 +133,7 @@ class Answerer:
             yield overview
             return
         evidence = self._gather(question, history, k, model)
-        ranked = evidence.ranked
-        weak = not ranked or ranked[0].score < self.settings.refusal_threshold
-        if weak or only_instructions(evidence.question):
+        if self._weak(evidence) or only_instructions(evidence.question):
             answer = self._answer(evidence, name, refusal_text(evidence.question), refused=True)
         elif model is None:
             answer = self._extractive(evidence, name)
@@ -143,6 +144,14 @@ class Answerer:
                 return
         yield answer.answer
         yield answer
+
+    def _weak(self, evidence: _Evidence) -> bool:
+        """Whether the best sentence is too poor, or too ordinary for these documents, to answer."""
+        ranked = evidence.ranked
+        if not ranked or ranked[0].score < self.settings.refusal_threshold:
+            return True
+        baseline = self.baseline.level(evidence.query_vector, self.store.document_ids())
+        return baseline is not None and ranked[0].dense - baseline < self.settings.standout_margin
 
     def prepare(self, name: str) -> None:
         """Fail early (``BackendUnavailable``) when backend ``name`` cannot be used."""
@@ -192,7 +201,7 @@ class Answerer:
         ranked = [s for s in ranked if not looks_like_instruction(s.text)]
         timings["rank"] = _ms(clock)
         passages = [_passage(doc) for doc in chunks]
-        return _Evidence(question, standalone, passages, ranked, timings, started)
+        return _Evidence(question, standalone, passages, ranked, query_vector, timings, started)
 
     def _extractive(self, evidence: _Evidence, backend: str, notice: str | None = None) -> Answer:
         """The best sentences quoted verbatim."""
@@ -235,7 +244,8 @@ class Answerer:
         plan = plan_overview(self.store, asked)
         if plan is None:
             return None  # not a whole-document question (an empty index raises in _gather)
-        evidence = _Evidence(question, question, [], plan.leads, {"plan": _ms(started)}, started)
+        timings = {"plan": _ms(started)}
+        evidence = _Evidence(question, question, [], plan.leads, [], timings, started)
         draft = GroundedDraft()
         if model is not None:  # no relevance gate: a summary has no single best passage
             candidates = model_candidates(plan.documents, asked, self.settings)

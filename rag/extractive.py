@@ -84,7 +84,20 @@ def candidate_sentences(
             )
         )
         previous = (meta, text, cosine)
-    return sorted(scored, key=lambda s: (-s.score, s.doc_id, s.start))
+    # A sentence without the kind of fact asked for ("when" -> no date) cannot be the answer.
+    quotable = [s for s in scored if is_statement(s.text) and s.type_fit != 0.0]
+    return sorted(quotable, key=lambda s: (-s.score, s.doc_id, s.start))
+
+
+_CLOSES = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def is_statement(text: str) -> bool:
+    """Whether ``text`` can stand as an answer: a finished sentence, not a heading or code line."""
+    text = text.strip()
+    if _CLOSES.search(text):
+        return True
+    return len(text.split()) >= 8 and not text.endswith(":")
 
 
 def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
@@ -101,14 +114,36 @@ def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSen
     return sorted(chosen, key=lambda s: (s.doc_id, s.start))
 
 
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+_THE = r"(?:'s|\s+(?:is|was|are|were))?\s+(?:the\s+)?(?:exact\s+)?"
+_TIME_NOUNS = _THE + r"(year|date|day|month|time|decade|century)\b"
+_NAME_NOUNS = (
+    _THE + r"(name|person|people|official|country|countries|group|organi[sz]ation|company)\b"
+)
+
+
 def expected_answer_type(question: str) -> str | None:
-    """What kind of fact the question asks for: 'time', 'number', 'name', or None."""
-    q = question.lower()
-    if re.search(r"\b(when|by when|what year|which year|what date|how long|until when)\b", q):
+    """What kind of fact the question's main wh-phrase asks for: 'time', 'number', 'name', or None.
+
+    Only the first wh-word counts: in "Which variable sets how many jobs run?" the answer is a
+    variable, not a number.
+    """
+    found = _WH.search(question)
+    if found is None:
+        return None
+    wh, rest = found.group(1).lower(), question[found.end() :].lower()
+    if wh == "when" or (wh in ("what", "which") and re.match(_TIME_NOUNS, rest)):
         return "time"
-    if re.search(r"\b(how many|how much|what number|what percentage|how large)\b", q):
+    if wh == "how":
+        takes_time = re.search(r"\b(take|takes|took|last|lasts|lasted|going)\b", rest)
+        if re.match(r"\s+long\s+(is|are|was|were)\b", rest) and not takes_time:
+            return None  # "how long is the railway" asks for a length, not a time
+        if re.match(r"\s+(long|soon|often)\b", rest):
+            return "time"
+        return "number" if re.match(r"\s+(many|much|large|big)\b", rest) else None
+    if wh in ("what", "which") and re.match(_THE + r"(number|percentage|share|amount)\b", rest):
         return "number"
-    if re.search(r"\b(who|whom|whose|which (person|official|country|group))\b", q):
+    if wh in ("who", "whom", "whose") or (wh in ("what", "which") and re.match(_NAME_NOUNS, rest)):
         return "name"
     return None
 
@@ -120,14 +155,41 @@ def answer_type_strength(sentence: str, question: str, expected: str) -> float:
         if set(re.findall(years, sentence)) - set(re.findall(years, question)):
             return 1.0
         new_words = set(words(sentence)) - set(words(question))
-        if new_words & set(MONTHS):
+        months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", sentence)} & set(MONTHS)
+        if months - set(words(question)):  # capitalised, so "may" the verb is not May
             return 1.0
         if new_words & _DURATIONS and numbers_in(sentence) - numbers_in(question):
             return 0.9
         return 0.4 if new_words & _TIME_WORDS else 0.0
     if expected == "number":
         return 1.0 if numbers_in(sentence) - numbers_in(question) else 0.0
-    return 1.0 if proper_names(sentence) - proper_names(question) else 0.0
+    names = new_names(sentence, question)
+    if not names:
+        return 0.0
+    if _ASKS_PERSON.search(question) and not _FULL_NAME.search(sentence):
+        return 0.5  # a person is usually named in full or by title, not by one capitalised word
+    return 1.0
+
+
+_ASKS_PERSON = re.compile(r"\b(who|whom|whose|person|people|official)\b", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][\w'’-]+|al-\w+))+")
+
+
+def new_names(sentence: str, question: str) -> set[str]:
+    """Names in ``sentence`` that the question does not already use (Iraq and Iraqi are one)."""
+    asked = proper_names(question)
+    opening = re.match(r"\W*([A-Za-z]+)(\s+[A-Z])?", sentence)
+    first = opening.group(1).lower() if opening else ""
+    later = proper_names(sentence[opening.end(1) :] if opening else sentence)
+    # A capitalised first word is only a name when it starts a longer name or recurs later.
+    starts_name = opening is not None and opening.group(2) is not None
+    found = proper_names(sentence) if starts_name or first in later else later
+    return {
+        name
+        for name in found
+        if not any(name.startswith(a[:4]) and a.startswith(name[:4]) for a in asked)
+        or len(name) < 4
+    }
 
 
 _ANAPHOR = re.compile(

@@ -16,6 +16,8 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9À-Þ]")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _LIST_OR_HEADING = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#{1,6}\s)")
+# A next line that opens in lower case carries on the sentence (hard-wrapped prose, inline markup).
+_CONTINUES = re.compile(r"[ \t]*[a-z]")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
@@ -61,7 +63,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         stands_alone = (
             not line
             or line[-1] in ".!?:;”\"'"
-            or len(line) < 60
+            or (len(line) < 60 and not _CONTINUES.match(following))
             or _LIST_OR_HEADING.match(following) is not None
         )
         if stands_alone:

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     refusal_threshold: float = Field(
         0.27, ge=0.0, le=1.0, description="Minimum evidence score to answer instead of refusing."
     )
+    standout_margin: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="How far the best sentence's similarity must exceed the documents' 90th "
+        "percentile (long documents only) to answer instead of refusing.",
+    )
+    standout_min_sentences: int = Field(
+        150, ge=1, description="Documents with fewer sentences skip the standout check."
+    )
     max_answer_sentences: int = Field(2, ge=1, le=5)
 
     llm: str = "extractive"
