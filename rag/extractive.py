@@ -158,6 +158,8 @@ def answer_type_strength(sentence: str, question: str, expected: str) -> float:
         months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", sentence)} & set(MONTHS)
         if months - set(words(question)):  # capitalised, so "may" the verb is not May
             return 1.0
+        if re.search(r"\b(day|weekday)\b", question, re.IGNORECASE) and new_words & set(WEEKDAYS):
+            return 1.0
         if new_words & _DURATIONS and numbers_in(sentence) - numbers_in(question):
             return 0.9
         return 0.4 if new_words & _TIME_WORDS else 0.0

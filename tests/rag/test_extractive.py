@@ -33,6 +33,12 @@ def test_may_the_verb_is_not_a_month():
     assert answer_type_strength("It came out in May.", question, "time") == 1.0
 
 
+def test_a_weekday_answers_a_question_about_the_day():
+    sentence = "The statement was published on Friday."
+    assert answer_type_strength(sentence, "On what day was it published?", "time") == 1.0
+    assert answer_type_strength(sentence, "When was it published?", "time") == 0.4
+
+
 def test_a_demonym_is_the_same_name_as_its_country():
     question = "Who was leading the Iraqi government in 2014?"
     assert new_names("“Iraq in 2024 is not Iraq in 2014,” he said.", question) == set()
