@@ -17,7 +17,7 @@ from rag.citations import CitationNumbering, DraftSentence, SentenceStream, vali
 from rag.extractive import ScoredSentence
 from rag.injection import commands_the_assistant as commands_the_assistant
 from rag.injection import looks_like_instruction
-from rag.text import content_terms
+from rag.text import content_terms, words
 
 CANDIDATE_COUNT = 5
 MAX_SHOWN_SENTENCES = 3
@@ -131,6 +131,20 @@ def ground_sentence(
     return (), f"{reason}; closest candidate: {closest[1]}"
 
 
+def says_nothing(sentence: str, question: str) -> str | None:
+    """Why a generated sentence cannot stand as an answer (a bare fragment, an echo), or None.
+
+    Such sentences pass any support check, since every word is in the passage or the question,
+    yet answer nothing: "2021 [1]" for "how many troops", or the question restated.
+    """
+    if len(words(sentence)) < 3:
+        return "too short to stand as an answer"
+    asked = set(content_terms(question))
+    if all(term in asked for term in content_terms(sentence)):
+        return "restates the question without answering it"
+    return None
+
+
 def _problem(sentence: str, passages: Sequence[str], verdict: Verdict) -> str | None:
     """Why the passages do not back the sentence, or None when they do.
 
@@ -185,7 +199,7 @@ def write_grounded(
                 break
             for sentence in sentences.feed(delta):
                 clock = time.perf_counter()
-                shown = _show(sentence, candidates, checker, numbering, result)
+                shown = _show(sentence, question, candidates, checker, numbering, result)
                 verify_s += time.perf_counter() - clock
                 if shown:
                     yield shown
@@ -196,7 +210,7 @@ def write_grounded(
         else:
             for sentence in sentences.finish():
                 clock = time.perf_counter()
-                shown = _show(sentence, candidates, checker, numbering, result)
+                shown = _show(sentence, question, candidates, checker, numbering, result)
                 verify_s += time.perf_counter() - clock
                 if shown:
                     yield shown
@@ -213,6 +227,7 @@ def write_grounded(
 
 def _show(
     sentence: DraftSentence,
+    question: str,
     candidates: Sequence[ScoredSentence],
     checker: SupportCheck,
     numbering: CitationNumbering,
@@ -224,7 +239,10 @@ def _show(
     if any(_same(sentence.text, earlier) for earlier in result.shown):
         result.removed.append(RemovedSentence(sentence=sentence.text, reason="repeats itself"))
         return None
-    supporting, reason = ground_sentence(sentence, candidates, checker)
+    emptiness = says_nothing(sentence.text, question)
+    supporting, reason = (
+        ((), emptiness) if emptiness else ground_sentence(sentence, candidates, checker)
+    )
     if not supporting:
         result.removed.append(RemovedSentence(sentence=sentence.text, reason=reason))
         return None

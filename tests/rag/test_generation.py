@@ -119,3 +119,38 @@ def test_a_paraphrase_adding_facts_is_rejected_even_if_the_checker_is_lenient(ch
     invented = DraftSentence("The coalition has trained approximately 2,500 Iraqi soldiers.", (1,))
     supporting, reason = ground_sentence(invented, [troops], checker)
     assert supporting == () and "train" in reason and "soldi" in reason
+
+
+BLOOMBERG = candidate(
+    "Iraqi Prime Minister Mohammed Shia al-Sudani told Bloomberg TV in an interview last week that "
+    "Iraq no longer needs US troops on its territory."
+)
+TROOPS = candidate(
+    "Coalition military operations wrapped up in 2021, leaving approximately 2,500 American "
+    "service members as an enduring presence in Iraq."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "reason"),
+    [
+        ("How many US troops stayed?", "2021 [2].", "too short to stand as an answer"),
+        (
+            "Which TV channel interviewed Iraq's prime minister?",
+            "The TV channel interviewed Iraq's prime minister [1].",
+            "restates the question",
+        ),
+    ],
+)
+def test_fragments_and_echoes_of_the_question_are_not_shown(checker, question, reply, reason):
+    model = ScriptedChatModel(replies=[reply])
+    deltas, draft = drain(write_grounded(model, question, [BLOOMBERG, TROOPS], checker, 30))
+    assert deltas == [] and draft.shown == []
+    assert reason in draft.removed[0].reason
+
+
+def test_a_short_answer_that_adds_the_fact_is_shown(checker):
+    question = "Which TV channel interviewed Iraq's prime minister?"
+    model = ScriptedChatModel(replies=["Bloomberg TV interviewed him [1]."])
+    deltas, _ = drain(write_grounded(model, question, [BLOOMBERG, TROOPS], checker, 30))
+    assert deltas == ["Bloomberg TV interviewed him. [1]"]
