@@ -11,7 +11,9 @@ import numpy as np
 
 from ingest.chunk import Chunk, chunk_text
 from ingest.load import SUPPORTED_SUFFIXES, LoadedDocument, load_document
+from rag.embeddings import embed_matrix
 from rag.errors import DocumentRejected, GroundworkError
+from rag.sentences import Span
 from rag.settings import Settings
 from rag.store import Store
 
@@ -81,13 +83,18 @@ def ingest_files(
 
 def index_document(document: LoadedDocument, store: Store, settings: Settings, key: str) -> int:
     """Store one document unless its exact text is already there; returns chunks written."""
-    if document.doc_id in store.document_ids():
+    if document.doc_id in store.document_ids(fresh=True):
         return 0
     chunks = chunk_text(document.text, settings.chunk_size, settings.chunk_overlap)
+    spans = sorted({span for chunk in chunks for span in chunk.sentences}, key=lambda s: s.start)
+    sentences = [document.text[span.start : span.end] for span in spans]
+    # One batched encode for chunks and sentences alike (sorted by length inside).
+    vectors = embed_matrix(store.embeddings, [chunk.text for chunk in chunks] + sentences)
+    chunk_vectors = vectors[: len(chunks)]
     _delete_where(store, {"doc_id": document.doc_id})
-    chunk_vectors = _write_chunks(document, chunks, store, key)
-    _write_sentences(document, chunks, store)
-    centroid = np.mean(np.asarray(chunk_vectors), axis=0)
+    _write_chunks(document, chunks, store, key, chunk_vectors)
+    _write_sentences(document, spans, sentences, store, vectors[len(chunks) :])
+    centroid = np.mean(chunk_vectors, axis=0)
     centroid = centroid / (np.linalg.norm(centroid) or 1.0)
     # The document record is written last: it marks the ingestion as complete.
     store.documents.upsert(
@@ -97,15 +104,14 @@ def index_document(document: LoadedDocument, store: Store, settings: Settings, k
         metadatas=[{"source": document.source, "key": key, "chunks": len(chunks),
                     "chars": len(document.text), "ingested_at": time.time()}],
     )  # fmt: skip
+    store.changed()
     _replace_older_versions(store, key, document.doc_id)
     return len(chunks)
 
 
 def _write_chunks(
-    document: LoadedDocument, chunks: list[Chunk], store: Store, key: str
-) -> list[list[float]]:
-    texts = [chunk.text for chunk in chunks]
-    vectors = store.embeddings.embed_documents(texts)
+    document: LoadedDocument, chunks: list[Chunk], store: Store, key: str, vectors: np.ndarray
+) -> None:
     ids = [f"{document.doc_id[:16]}:{chunk.index}" for chunk in chunks]
     metadatas = [
         {"source": document.source, "doc_id": document.doc_id, "key": key,
@@ -114,22 +120,20 @@ def _write_chunks(
     ]  # fmt: skip
     store.chunk_collection.upsert(
         ids=ids,
-        embeddings=vectors,  # type: ignore[arg-type]
-        documents=texts,
+        embeddings=vectors,
+        documents=[chunk.text for chunk in chunks],
         metadatas=metadatas,  # type: ignore[arg-type]
     )
-    return vectors
 
 
-def _write_sentences(document: LoadedDocument, chunks: list[Chunk], store: Store) -> None:
-    spans = sorted({span for chunk in chunks for span in chunk.sentences}, key=lambda s: s.start)
-    texts = [document.text[span.start : span.end] for span in spans]
-    vectors = store.embeddings.embed_documents(texts)
+def _write_sentences(
+    document: LoadedDocument, spans: list[Span], texts: list[str], store: Store, vectors: np.ndarray
+) -> None:
     for batch in range(0, len(spans), 1000):
         part = slice(batch, batch + 1000)
         store.sentences.upsert(
             ids=[f"{document.doc_id[:16]}:s{span.start}" for span in spans[part]],
-            embeddings=vectors[part],  # type: ignore[arg-type]
+            embeddings=vectors[part],
             documents=texts[part],
             metadatas=[
                 {
@@ -150,6 +154,7 @@ def _replace_older_versions(store: Store, key: str, doc_id: str) -> None:
         if old_id != doc_id:
             _delete_where(store, {"doc_id": old_id})
             store.documents.delete(ids=[old_id])
+            store.changed()
 
 
 def _delete_where(store: Store, where: dict[str, str]) -> None:

@@ -6,9 +6,12 @@ import functools
 import os
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import GroundworkError
+
+BATCH_SIZE = 64
 
 
 def packaged_model_path() -> Path:
@@ -35,11 +38,10 @@ def get_embeddings() -> Embeddings:
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-
     model = HuggingFaceEmbeddings(
         model_name=str(packaged_model_path()),
         model_kwargs={"device": "cpu"},
-        encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+        encode_kwargs={"normalize_embeddings": True, "batch_size": BATCH_SIZE},
     )
     return QueryCachedEmbeddings(model)
 
@@ -61,3 +63,17 @@ class QueryCachedEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors of many texts, in one batch."""
         return self.inner.embed_documents(texts)
+
+    def embed_matrix(self, texts: list[str]) -> np.ndarray:
+        """Vectors of many texts as one float32 matrix (no round trip through lists)."""
+        return embed_matrix(self.inner, texts)
+
+
+def embed_matrix(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts`` from any LangChain embeddings, as one float32 matrix."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    method = getattr(embeddings, "embed_matrix", None)
+    if method is not None:
+        return np.asarray(method(texts), dtype=np.float32)
+    return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)

@@ -1,4 +1,4 @@
-"""Find the chunks that may answer a question: dense (Chroma), BM25, or both fused by RRF."""
+"""Find the chunks that may answer a question: dense, BM25, or both fused by RRF (in memory)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
-from rank_bm25 import BM25Okapi
 
+from rag.chunk_index import ChunkIndex
 from rag.store import Store
-from rag.text import content_terms
 
 RRF_K = 60
+
+
+class _Shared:
+    """The chunk index, shared by a retriever and its copies (``model_copy(update={"k": ..})``)."""
+
+    def __init__(self) -> None:
+        self.index: ChunkIndex | None = None
+        self.lock = threading.Lock()
 
 
 class ChunkRetriever(BaseRetriever):
@@ -27,8 +34,7 @@ class ChunkRetriever(BaseRetriever):
     mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
     candidates: int = 20
 
-    _bm25: _Bm25Index | None = PrivateAttr(default=None)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _shared: _Shared = PrivateAttr(default_factory=_Shared)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -36,8 +42,10 @@ class ChunkRetriever(BaseRetriever):
         complete = self.store.document_ids()
         if not complete:
             return []
-        dense = self._dense(query, complete) if self.mode != "bm25" else []
-        sparse = self._sparse(query, complete) if self.mode != "dense" else []
+        index = self._index(complete)
+        vector = self.store.embeddings.embed_query(query)
+        dense = index.dense(vector, self.candidates) if self.mode != "bm25" else []
+        sparse = index.search(query, self.candidates) if self.mode != "dense" else []
         if self.mode == "dense":
             ranked = dense
         elif self.mode == "bm25":
@@ -45,85 +53,20 @@ class ChunkRetriever(BaseRetriever):
         else:
             ranked = _reciprocal_rank_fusion([dense, sparse])
         top = ranked[: self.k]
-        self._fill_dense_scores(query, top)
+        for doc in top:  # BM25-only hits get a cosine score too: the gate compares like with like
+            if "score" not in doc.metadata:
+                doc.metadata["score"] = round(index.cosine(str(doc.id), vector) or 0.0, 4)
         return top
 
-    def _dense(self, query: str, complete: set[str]) -> list[Document]:
-        vector = self.store.embeddings.embed_query(query)
-        hits = self.store.chunks.similarity_search_by_vector_with_relevance_scores(
-            vector, k=min(self.candidates, max(1, self.store.chunk_count()))
-        )
-        results = []
-        for doc, distance in hits:
-            if doc.metadata.get("doc_id") in complete:
-                doc.metadata["score"] = round(1.0 - float(distance), 4)
-                doc.metadata["rank_score"] = doc.metadata["score"]
-                results.append(doc)
-        return results
-
-    def _sparse(self, query: str, complete: set[str]) -> list[Document]:
-        index = self._bm25_index(complete)
-        return index.search(query, self.candidates)
-
-    def _bm25_index(self, complete: set[str]) -> _Bm25Index:
-        with self._lock:
-            if self._bm25 is None or self._bm25.doc_ids != complete:
-                self._bm25 = _Bm25Index.from_store(self.store, complete)
-            return self._bm25
-
-    def _fill_dense_scores(self, query: str, docs: list[Document]) -> None:
-        """BM25-only hits get a cosine score too, so the gate compares like with like."""
-        missing = [doc for doc in docs if "score" not in doc.metadata]
-        if not missing:
-            return
-        found = self.store.chunk_collection.get(
-            ids=[str(doc.id) for doc in missing], include=["embeddings"]
-        )
-        by_id = dict(zip(found["ids"], found["embeddings"], strict=False))  # type: ignore[arg-type]
-        query_vector = self.store.embeddings.embed_query(query)
-        for doc in missing:
-            vector = by_id.get(str(doc.id))
-            score = (
-                float(sum(a * b for a, b in zip(query_vector, vector, strict=False)))
-                if vector is not None
-                else 0.0
-            )
-            doc.metadata["score"] = round(score, 4)
-
-
-class _Bm25Index:
-    """BM25 over every complete chunk, rebuilt from Chroma whenever the document set changes."""
-
-    def __init__(self, doc_ids: set[str], docs: list[Document]) -> None:
-        self.doc_ids = doc_ids
-        self.docs = docs
-        corpus = [content_terms(doc.page_content) or ["\u2205"] for doc in docs]
-        self.bm25 = BM25Okapi(corpus) if corpus else None
-
-    @classmethod
-    def from_store(cls, store: Store, doc_ids: set[str]) -> _Bm25Index:
-        found = store.chunk_collection.get(include=["documents", "metadatas"])
-        docs = [
-            Document(id=chunk_id, page_content=text or "", metadata=dict(meta or {}))
-            for chunk_id, text, meta in zip(
-                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=False
-            )
-            if (meta or {}).get("doc_id") in doc_ids
-        ]
-        return cls(doc_ids, docs)
-
-    def search(self, query: str, k: int) -> list[Document]:
-        terms = content_terms(query)
-        if self.bm25 is None or not terms:
-            return []
-        scores = self.bm25.get_scores(terms)
-        order = sorted(range(len(self.docs)), key=lambda i: -scores[i])[:k]
-        return [
-            Document(id=self.docs[i].id, page_content=self.docs[i].page_content,
-                     metadata={**self.docs[i].metadata, "bm25": round(float(scores[i]), 4)})
-            for i in order
-            if scores[i] > 0
-        ]  # fmt: skip
+    def _index(self, complete: set[str]) -> ChunkIndex:
+        """The chunk index of exactly the complete documents (built on first use)."""
+        shared = self._shared
+        with shared.lock:
+            index = shared.index
+            bm25 = self.mode != "dense"
+            if index is None or index.doc_ids != complete or (bm25 and not index.has_bm25):
+                index = shared.index = ChunkIndex.from_store(self.store, complete, bm25)
+            return index
 
 
 def _reciprocal_rank_fusion(rankings: list[list[Document]]) -> list[Document]:

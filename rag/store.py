@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from langchain_chroma import Chroma
@@ -10,6 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import IndexUnavailable
+from rag.sentence_cache import SentenceCache
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 _COSINE = {"hnsw:space": "cosine"}
+IDS_REUSE_S = 0.25  # how long one read of the document list answers again
+PAGE_ROWS = 5000  # rows per Chroma read when reading a whole collection
 
 
 class Store:
@@ -35,10 +40,32 @@ class Store:
         self.sentences = sentences
         self.documents = documents
         self.embeddings = embeddings
+        self.sentence_cache = SentenceCache(sentences, self.document_ids)
+        self._listing: tuple[set[str], list[dict[str, Any]]] | None = None
+        self._ids: tuple[frozenset[str], float] | None = None
+        self._ids_lock = threading.Lock()
 
-    def document_ids(self) -> set[str]:
-        """Documents whose ingestion completed (their record is written last)."""
-        return set(self.documents.get(include=[])["ids"])
+    def document_ids(self, fresh: bool = False) -> set[str]:
+        """Documents whose ingestion completed (their record is written last).
+
+        One question asks several times, so a read is reused for ``IDS_REUSE_S``; writes
+        through this store (``changed``) end that at once, other processes' within the window.
+        ``fresh`` always reads the index.
+        """
+        with self._ids_lock:
+            memo = self._ids
+            if not fresh and memo and time.monotonic() - memo[1] < IDS_REUSE_S:
+                return set(memo[0])
+        ids = set(self.documents.get(include=[])["ids"])
+        with self._ids_lock:
+            self._ids = (frozenset(ids), time.monotonic())
+        self.sentence_cache.retain(ids)
+        return ids
+
+    def changed(self) -> None:
+        """Forget what was read about the documents: the index was just written to."""
+        with self._ids_lock:
+            self._ids = None
 
     def document_text(self, doc_id: str) -> str:
         """The full text that every offset of ``doc_id`` refers to."""
@@ -50,12 +77,17 @@ class Store:
 
     def list_documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested document, sorted by source name."""
-        found = self.documents.get(include=["metadatas"])
-        rows = [
-            {"doc_id": doc_id, **dict(meta or {})}
-            for doc_id, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
-        ]
-        return sorted(rows, key=lambda row: str(row.get("source", "")))
+        ids = self.document_ids()
+        cached = self._listing
+        if cached is None or cached[0] != ids:  # a record never changes while it exists
+            found = self.documents.get(include=["metadatas"])
+            rows = [
+                {"doc_id": doc_id, **dict(meta or {})}
+                for doc_id, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
+            ]
+            rows.sort(key=lambda row: str(row.get("source", "")))
+            cached = self._listing = ({str(row["doc_id"]) for row in rows}, rows)
+        return [dict(row) for row in cached[1]]
 
     @property
     def chunk_collection(self) -> Collection:
@@ -63,33 +95,36 @@ class Store:
         return self.chunks._collection
 
     def sentences_within(self, chunks: list[Document]) -> tuple[list[str], list[dict], Any]:
-        """Texts, metadata and vectors of every stored sentence inside ``chunks``."""
+        """Texts, metadata and vectors of every stored sentence inside ``chunks`` (from memory)."""
         if not chunks:
             return [], [], []
-        found = self.sentences.get(
-            where=_inside_any(chunks),  # type: ignore[arg-type]
-            include=["documents", "metadatas", "embeddings"],
-        )
-        texts = found["documents"] or []
-        metas = [dict(m or {}) for m in found["metadatas"] or []]
-        vectors = found["embeddings"]
-        if vectors is None:
-            return [], [], []
-        return texts, metas, vectors
+        return self.sentence_cache.within(chunks)
 
     def chunk_count(self) -> int:
         """How many chunks the index holds."""
         return int(self.chunk_collection.count())
 
 
-def _inside_any(chunks: list[Document]) -> dict[str, object]:
-    clauses: list[dict[str, object]] = [
-        {"$and": [{"doc_id": doc.metadata["doc_id"]},
-                  {"start": {"$gte": int(doc.metadata["start"])}},
-                  {"end": {"$lte": int(doc.metadata["end"])}}]}
-        for doc in chunks
-    ]  # fmt: skip
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+def read_all(
+    collection: Collection, include: list[str], where: dict[str, Any] | None = None
+) -> dict[str, list[Any]]:
+    """``collection.get`` in pages of ``PAGE_ROWS`` (one large read exceeds SQLite's limits)."""
+    merged: dict[str, list[Any]] = {"ids": [], **{part: [] for part in include}}
+    offset = 0
+    while True:
+        found = collection.get(
+            where=where,
+            include=include,  # type: ignore[arg-type]
+            limit=PAGE_ROWS,
+            offset=offset,
+        )
+        merged["ids"].extend(found["ids"])
+        for part in include:
+            values: Any = dict(found).get(part)
+            merged[part].extend(values if values is not None else [None] * len(found["ids"]))
+        if len(found["ids"]) < PAGE_ROWS:
+            return merged
+        offset += PAGE_ROWS
 
 
 def _chroma_settings() -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from typing import Any
 
 from rag.answering import Answerer
@@ -192,4 +194,29 @@ def serve(settings: Settings) -> None:
     """Run the web UI until interrupted."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     _auth(settings)  # fail fast on a malformed value, before loading models
-    launch(settings, Answerer(settings, prepare_store(settings)))
+    # Gradio's import overlaps the embedding model's load (both take seconds; much of it is
+    # reading and linking libraries, which does not hold the GIL).
+    importer = threading.Thread(target=_import_gradio, name="import-gradio", daemon=True)
+    importer.start()
+    answerer = Answerer(settings, prepare_store(settings))
+    importer.join()
+    threading.Thread(target=warm_up, args=(answerer,), name="warm-up", daemon=True).start()
+    launch(settings, answerer)
+
+
+def _import_gradio() -> None:
+    with contextlib.suppress(Exception):  # an import error is reported by the real import
+        import gradio  # noqa: F401
+
+
+def warm_up(answerer: Answerer) -> None:
+    """Do, while the UI starts, the one-off work of the first request, so it answers sooner.
+
+    Gradio imports matplotlib (when installed) around its first request; one unseen
+    extractive answer builds the chunk index, loads the cached sentences and runs the encoder
+    once. Any failure is left for real requests to report.
+    """
+    with contextlib.suppress(Exception):
+        import matplotlib  # noqa: F401
+    with contextlib.suppress(Exception):
+        answerer.ask(EXAMPLE_QUESTIONS[0], llm="extractive")

@@ -13,11 +13,11 @@ from evals.bench_cli import bench_command
 from evals.cli import eval_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
-from rag.store import Store
 
 if TYPE_CHECKING:
     from rag.answer import Answer
     from rag.answering import Answerer
+    from rag.store import Store
 
 app = typer.Typer(
     add_completion=False,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
+import pytest
+
 from evals.bench import format_bench, run_bench, synthetic_files, synthetic_questions
+from evals.bench_llm import bench_llamacpp
 from tests.conftest import make_settings
 
 LABELS = ("article", "synthetic_60")
-INGEST_KEYS = ("chunks", "chunks_per_s", "raw_chunks_per_s", "ratio", "peak_rss_mb")
-QUERY_KEYS = ("first_ms", "p50_ms", "p95_ms", "raw_embed_p50_ms", "p50_ratio", "peak_rss_mb")
+INGEST_KEYS = ("chunks", "chunks_per_s", "raw_chunks_per_s", "ratio",
+               "ratio_vs_chunks_and_sentences", "peak_rss_mb")  # fmt: skip
+QUERY_KEYS = ("first_ms", "p50_ms", "p95_ms", "raw_embed_p50_ms", "embed_p50_ms", "p50_ratio",
+              "p50_vs_embed", "peak_rss_mb")  # fmt: skip
 
 
 def test_synthetic_corpus_is_deterministic(tmp_path: Path) -> None:
@@ -38,3 +44,47 @@ def test_quick_bench_reports_every_figure(tmp_path: Path, embeddings) -> None:  
     assert ">= 0.8 x raw encode" in table
     assert "<= 2 x raw query embedding" in table
     assert "<= 8 s" in table
+
+
+def test_the_table_marks_each_target_met_or_missed() -> None:
+    figures = {"ingest.article.ratio": 0.5, "query.article.p50_ratio": 1.5,
+               "query.synthetic_10000.p50_ms": 51.0, "cold_start.s": 7.9,
+               "query.article.p50_ms": 12.0}  # fmt: skip
+    rows = {line.split()[0]: line for line in format_bench({"figures": figures}).splitlines()}
+    assert rows["ingest.article.ratio"].endswith("MISSED")
+    assert rows["query.article.p50_ratio"].endswith("met")
+    assert "<= 50 ms" in rows["query.synthetic_10000.p50_ms"]
+    assert rows["query.synthetic_10000.p50_ms"].endswith("MISSED")
+    assert rows["cold_start.s"].endswith("met")
+    assert rows["query.article.p50_ms"].rstrip().endswith("12")
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_llamacpp_bench_compares_with_raw_llama_cpp(article_settings, article_store) -> None:  # type: ignore[no-untyped-def]
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python (the 'local' extra) is not installed")
+    result: dict = {"figures": {}, "notes": []}
+    bench_llamacpp(article_settings, result)
+    figures = result["figures"]
+    assert result["notes"] == []
+    for key in ("ttft_s", "raw_ttft_s", "first_shown_s", "raw_first_sentence_s", "total_s"):
+        assert figures[f"llamacpp.{key}"] > 0, key
+    # the chain's first token cannot come after its first shown sentence, nor after its end
+    assert figures["llamacpp.ttft_s"] <= figures["llamacpp.first_shown_s"]
+    assert figures["llamacpp.first_shown_s"] <= figures["llamacpp.total_s"]
+    assert figures["llamacpp.ttft_ratio"] == round(
+        figures["llamacpp.ttft_s"] / figures["llamacpp.raw_ttft_s"], 2
+    )
+    rows = {line.split()[0]: line for line in format_bench(result).splitlines()}
+    assert "<= 1.2 x raw llama.cpp" in rows["llamacpp.ttft_ratio"]
+
+
+def test_missing_llamacpp_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "gw").model_copy(
+        update={"llm_model_path": tmp_path / "absent.gguf"}
+    )
+    result: dict = {"figures": {}, "notes": []}
+    bench_llamacpp(settings, result)
+    assert result["figures"] == {}
+    assert "llamacpp: skipped" in result["notes"][0]
