@@ -95,7 +95,13 @@ class Answerer:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.retriever = ChunkRetriever(store=store, k=settings.top_k, mode=settings.retrieval)
+        self.retriever = ChunkRetriever(
+            store=store,
+            k=settings.top_k,
+            mode=settings.retrieval,
+            fusion=settings.fusion,
+            dense_weight=settings.dense_weight,
+        )
         self._model_factory = model_factory
         self._models: dict[str, BaseChatModel] = {}
         self._checker = checker

@@ -1,4 +1,9 @@
-"""Find the chunks that may answer a question: dense, BM25, or both fused by RRF (in memory)."""
+"""Find the chunks that may answer a question: dense, BM25, or both fused (in memory).
+
+Hybrid fuses by normalised score by default: each list's scores are min-max scaled to [0, 1]
+over its candidates and mixed with ``dense_weight`` (0.75, Weaviate's default ``alpha``).
+Reciprocal rank fusion (``fusion="rrf"``) stays selectable for comparison.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ class ChunkRetriever(BaseRetriever):
     k: int = 4
     mode: Literal["dense", "bm25", "hybrid"] = "hybrid"
     candidates: int = 20
+    fusion: Literal["score", "rrf"] = "score"
+    dense_weight: float = 0.75
 
     _shared: _Shared = PrivateAttr(default_factory=_Shared)
 
@@ -50,8 +57,10 @@ class ChunkRetriever(BaseRetriever):
             ranked = dense
         elif self.mode == "bm25":
             ranked = sparse
-        else:
+        elif self.fusion == "rrf":
             ranked = _reciprocal_rank_fusion([dense, sparse])
+        else:
+            ranked = _score_fusion(dense, sparse, self.dense_weight)
         top = ranked[: self.k]
         for doc in top:  # BM25-only hits get a cosine score too: the gate compares like with like
             if "score" not in doc.metadata:
@@ -67,6 +76,36 @@ class ChunkRetriever(BaseRetriever):
             if index is None or index.doc_ids != complete or (bm25 and not index.has_bm25):
                 index = shared.index = ChunkIndex.from_store(self.store, complete, bm25)
             return index
+
+
+def _score_fusion(dense: list[Document], sparse: list[Document], weight: float) -> list[Document]:
+    """Mix min-max scaled cosine and BM25 scores; a list that misses a chunk gives it 0."""
+    dense_part = _scaled({str(doc.id): float(doc.metadata["score"]) for doc in dense})
+    sparse_part = _scaled({str(doc.id): float(doc.metadata["bm25"]) for doc in sparse})
+    merged: dict[str, Document] = {str(doc.id): doc for doc in dense}
+    for doc in sparse:
+        key = str(doc.id)
+        if key in merged:
+            merged[key].metadata["bm25"] = doc.metadata["bm25"]
+        else:
+            merged[key] = doc
+    fused = {
+        key: weight * dense_part.get(key, 0.0) + (1 - weight) * sparse_part.get(key, 0.0)
+        for key in merged
+    }
+    order = sorted(merged, key=lambda key: -fused[key])  # stable: dense order breaks ties
+    for key in order:
+        merged[key].metadata["rank_score"] = round(fused[key], 5)
+    return [merged[key] for key in order]
+
+
+def _scaled(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    if high <= low:
+        return dict.fromkeys(scores, 1.0)
+    return {key: (value - low) / (high - low) for key, value in scores.items()}
 
 
 def _reciprocal_rank_fusion(rankings: list[list[Document]]) -> list[Document]:

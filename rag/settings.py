@@ -28,6 +28,12 @@ class Settings(BaseSettings):
 
     top_k: int = Field(4, ge=1, le=50)
     retrieval: Literal["dense", "bm25", "hybrid"] = "hybrid"
+    fusion: Literal["score", "rrf"] = Field(
+        "score", description="How hybrid merges dense and BM25: normalised scores, or ranks (RRF)."
+    )
+    dense_weight: float = Field(
+        0.75, ge=0.0, le=1.0, description="Weight of the dense score in score fusion."
+    )
     refusal_threshold: float = Field(
         0.27, ge=0.0, le=1.0, description="Minimum evidence score to answer instead of refusing."
     )

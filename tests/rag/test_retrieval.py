@@ -1,6 +1,7 @@
 import pytest
+from langchain_core.documents import Document
 
-from rag.retrieval import ChunkRetriever
+from rag.retrieval import ChunkRetriever, _score_fusion
 
 PARAPHRASES = [
     ("Who speaks for the Pentagon?", "Sabrina Singh"),
@@ -30,3 +31,35 @@ def test_scores_are_cosine_relevance_best_first(article_store):
 
 def test_empty_store_returns_nothing(store):
     assert ChunkRetriever(store=store, k=3).invoke("anything") == []
+
+
+def _doc(chunk_id: str, **meta: float) -> Document:
+    return Document(id=chunk_id, page_content=chunk_id, metadata=dict(meta))
+
+
+def test_score_fusion_mixes_scaled_scores_by_weight():
+    dense = [_doc("a", score=0.8), _doc("b", score=0.6), _doc("c", score=0.4)]
+    sparse = [_doc("c", bm25=9.0), _doc("d", bm25=5.0), _doc("a", bm25=1.0)]
+    fused = _score_fusion(dense, sparse, 0.75)
+    # a: .75*1 + .25*0 = .75; b: .75*.5 = .375; c: 0 + .25*1 = .25; d: .25*.5 = .125
+    assert [doc.id for doc in fused] == ["a", "b", "c", "d"]
+    assert [doc.metadata["rank_score"] for doc in fused] == [0.75, 0.375, 0.25, 0.125]
+    assert fused[0].metadata["bm25"] == 1.0 and "score" not in fused[3].metadata
+    assert _score_fusion(dense, sparse, 0.25)[0].id == "c"
+
+
+def test_score_fusion_with_one_side_empty_keeps_the_other_order():
+    dense = [_doc("a", score=0.5), _doc("b", score=0.5)]
+    assert [doc.id for doc in _score_fusion(dense, [], 0.75)] == ["a", "b"]
+    sparse = [_doc("x", bm25=3.0), _doc("y", bm25=1.0)]
+    assert [doc.id for doc in _score_fusion([], sparse, 0.75)] == ["x", "y"]
+
+
+@pytest.mark.parametrize("fusion", ["score", "rrf"])
+def test_both_fusions_rank_and_score_every_hit(article_store, fusion):
+    retriever = ChunkRetriever(store=article_store, k=4, mode="hybrid", fusion=fusion)
+    docs = retriever.invoke("Who speaks for the Pentagon?")
+    assert "Sabrina Singh" in docs[0].page_content
+    ranks = [doc.metadata["rank_score"] for doc in docs]
+    assert ranks == sorted(ranks, reverse=True)
+    assert all(-1.0 <= doc.metadata["score"] <= 1.0 for doc in docs)
