@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_chroma import Chroma
@@ -147,6 +148,12 @@ def make_client(settings: Settings) -> ClientAPI:
                 f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
                 f" ({exc})"
             ) from exc
+    blocker = _file_in_the_way(settings.index_dir)
+    if blocker is not None:
+        raise IndexUnavailable(
+            f"The index at {settings.index_dir} cannot be opened: {blocker} is a file, not a "
+            "folder; move that file away or set GROUNDWORK_DATA_DIR to another folder"
+        )
     try:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=_chroma_settings())
@@ -155,6 +162,14 @@ def make_client(settings: Settings) -> ClientAPI:
             f"The index at {settings.index_dir} cannot be opened ({exc}); "
             "run `groundwork ingest --reset` to rebuild it"
         ) from exc
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The first existing non-folder on the way to ``folder`` (resetting cannot fix that)."""
+    for path in [*reversed(folder.parents), folder]:
+        if path.exists() and not path.is_dir():
+            return path
+    return None
 
 
 def open_store(settings: Settings, embeddings: Embeddings) -> Store:

@@ -103,6 +103,7 @@ def test_a_file_in_place_of_the_index_dir_gives_a_clear_message(
     for args in (("ask", QUESTION), ("ingest", str(ARTICLE))):
         result = run(data_dir, tmp_path, *args)
         assert_one_line_error(result, str(data_dir / "chroma"), "cannot be opened")
+        assert f"{blocker} is a file" in result.stderr and "--reset" not in result.stderr
     assert tree(tmp_path) == before
     assert blocker.read_text(encoding="utf-8") == "not a directory; keep me"
 
@@ -111,9 +112,9 @@ def test_a_file_in_place_of_the_index_dir_gives_a_clear_message(
 def test_open_store_raises_index_unavailable_for_a_file_in_the_way(
     tmp_path: Path, blocked: str, embeddings: object
 ) -> None:
-    data_dir, _ = place_blocker(tmp_path, blocked)
+    data_dir, blocker = place_blocker(tmp_path, blocked)
     before = tree(tmp_path)
-    with pytest.raises(IndexUnavailable, match="cannot be opened") as raised:
+    with pytest.raises(IndexUnavailable, match=f"{blocker} is a file") as raised:
         open_store(make_settings(data_dir), embeddings)  # type: ignore[arg-type]
     message = str(raised.value)
     assert "\n" not in message and str(data_dir / "chroma") in message
