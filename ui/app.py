@@ -194,19 +194,9 @@ def serve(settings: Settings) -> None:
     """Run the web UI until interrupted."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     _auth(settings)  # fail fast on a malformed value, before loading models
-    # Gradio's import overlaps the embedding model's load (both take seconds; much of it is
-    # reading and linking libraries, which does not hold the GIL).
-    importer = threading.Thread(target=_import_gradio, name="import-gradio", daemon=True)
-    importer.start()
     answerer = Answerer(settings, prepare_store(settings))
-    importer.join()
     threading.Thread(target=warm_up, args=(answerer,), name="warm-up", daemon=True).start()
     launch(settings, answerer)
-
-
-def _import_gradio() -> None:
-    with contextlib.suppress(Exception):  # an import error is reported by the real import
-        import gradio  # noqa: F401
 
 
 def warm_up(answerer: Answerer) -> None:
