@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from rag.store import Store
+from rag.store import Store, read_all
 
 PERCENTILE = 90
 
@@ -46,8 +46,8 @@ class TopicBaseline:
         if not doc_ids:
             return np.zeros((0, 0), dtype=np.float32)
         where = {"doc_id": {"$in": sorted(doc_ids)}}
-        found = self.store.sentences.get(where=where, include=["embeddings"])  # type: ignore[arg-type]
-        vectors = found["embeddings"]
-        if vectors is None or len(vectors) == 0:
+        vectors = [v for v in read_all(self.store.sentences, ["embeddings"], where)["embeddings"]
+                   if v is not None]  # fmt: skip
+        if not vectors:
             return np.zeros((0, 0), dtype=np.float32)
         return np.asarray(vectors, dtype=np.float32)

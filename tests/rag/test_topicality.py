@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import rag.store
 from ingest.index import ingest_files
 from rag.answering import Answerer
 from rag.store import open_store
@@ -40,6 +41,15 @@ def test_level_is_the_percentile_of_all_sentence_similarities(manual_store, embe
     level = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
     everything = np.asarray(store.sentences.get(include=["embeddings"])["embeddings"])
     assert level == pytest.approx(float(np.percentile(everything @ np.asarray(vector), PERCENTILE)))
+
+
+def test_the_baseline_reads_every_sentence_in_pages(manual_store, embeddings, monkeypatch):
+    _, store = manual_store
+    vector = embeddings.embed_query("Which step does the Quarry linker lock?")
+    whole = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
+    monkeypatch.setattr(rag.store, "PAGE_ROWS", 7)  # far fewer rows than the manual's sentences
+    paged = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
+    assert paged == pytest.approx(whole)
 
 
 def test_short_documents_have_no_baseline(manual_store, embeddings):
