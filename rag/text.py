@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 STOPWORDS = frozenset(
@@ -47,6 +48,7 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65536)  # a corpus repeats its words; BM25 builds stem them all
 def stem(word: str) -> str:
     """A light suffix-stripping stem, enough to match 'withdrawing' with 'withdrawal'."""
     for suffix in _SUFFIXES:
