@@ -33,20 +33,9 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
 
     prompts: list[Any] = []
     first_token: list[float] = []
-
-    class Recording(LlamaCppChat):
-        def _stream(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
-        ) -> Any:
-            prompts.append((messages, stop))
-            for chunk in super()._stream(messages, stop, run_manager, **kw):
-                if not first_token:
-                    first_token.append(time.perf_counter())
-                yield chunk
-
     chat = get_chat_model("llamacpp", local)
     assert isinstance(chat, LlamaCppChat)
-    recording = Recording(model_path=chat.model_path, n_ctx=chat.n_ctx, max_tokens=chat.max_tokens)
+    recording = _recording(chat, prompts, first_token)
     answerer = Answerer(local, open_store(local, get_embeddings()), lambda *_: recording)
     llama, _ = _load_llama(chat.model_path, chat.n_ctx)
     figures = result["figures"]
@@ -73,6 +62,23 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
         "llamacpp.total_s": total, "llamacpp.raw_total_s": raw_total,
         "llamacpp.total_ratio": _ratio(total, raw_total),
     })  # fmt: skip
+
+
+def _recording(chat: Any, prompts: list[Any], first_token: list[float]) -> Any:
+    """A copy of ``chat`` that notes each prompt and when its first token arrives."""
+    from rag.backends import LlamaCppChat
+
+    class Recording(LlamaCppChat):
+        def _stream(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Any:
+            prompts.append((messages, stop))
+            for chunk in super()._stream(messages, stop, run_manager, **kw):
+                if not first_token:
+                    first_token.append(time.perf_counter())
+                yield chunk
+
+    return Recording(model_path=chat.model_path, n_ctx=chat.n_ctx, max_tokens=chat.max_tokens)
 
 
 def _ratio(ours: float, raw: float) -> float:

@@ -95,13 +95,8 @@ class Answerer:
     ) -> None:
         self.settings = settings
         self.store = store
-        self.retriever = ChunkRetriever(
-            store=store,
-            k=settings.top_k,
-            mode=settings.retrieval,
-            fusion=settings.fusion,
-            dense_weight=settings.dense_weight,
-        )
+        self.retriever = ChunkRetriever(store=store, k=settings.top_k, mode=settings.retrieval,
+            fusion=settings.fusion, dense_weight=settings.dense_weight)  # fmt: skip
         self._model_factory = model_factory
         self._models: dict[str, BaseChatModel] = {}
         self._checker = checker
