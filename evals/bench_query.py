@@ -19,7 +19,7 @@ def bench_queries(
     """p50/p95 of extractive answers; each answer is followed by a raw encode of its question.
 
     ``p50_ratio`` (the target) compares with raw ``SentenceTransformer.encode``;
-    ``p50_vs_embed`` (no target) with the service's own, usually faster, query encoder.
+    ``p50_vs_embed`` (no target) with the service's own embedding call, uncached.
     """
     own = getattr(answerer.store.embeddings, "inner", answerer.store.embeddings)
     spent, raw, embed = [], [], []

@@ -11,7 +11,6 @@ import numpy as np
 
 from ingest.chunk import Chunk, chunk_text
 from ingest.load import SUPPORTED_SUFFIXES, LoadedDocument, load_document
-from rag.embeddings import embed_matrix
 from rag.errors import DocumentRejected, GroundworkError
 from rag.sentences import Span
 from rag.settings import Settings
@@ -89,7 +88,8 @@ def index_document(document: LoadedDocument, store: Store, settings: Settings, k
     spans = sorted({span for chunk in chunks for span in chunk.sentences}, key=lambda s: s.start)
     sentences = [document.text[span.start : span.end] for span in spans]
     # One batched encode for chunks and sentences alike (sorted by length inside).
-    vectors = embed_matrix(store.embeddings, [chunk.text for chunk in chunks] + sentences)
+    texts = [chunk.text for chunk in chunks] + sentences
+    vectors = np.asarray(store.embeddings.embed_documents(texts), dtype=np.float32)
     chunk_vectors = vectors[: len(chunks)]
     _delete_where(store, {"doc_id": document.doc_id})
     _write_chunks(document, chunks, store, key, chunk_vectors)

@@ -6,7 +6,6 @@ import functools
 import os
 from pathlib import Path
 
-import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import GroundworkError
@@ -63,17 +62,3 @@ class QueryCachedEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors of many texts, in one batch."""
         return self.inner.embed_documents(texts)
-
-    def embed_matrix(self, texts: list[str]) -> np.ndarray:
-        """Vectors of many texts as one float32 matrix (no round trip through lists)."""
-        return embed_matrix(self.inner, texts)
-
-
-def embed_matrix(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
-    """Vectors of ``texts`` from any LangChain embeddings, as one float32 matrix."""
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    method = getattr(embeddings, "embed_matrix", None)
-    if method is not None:
-        return np.asarray(method(texts), dtype=np.float32)
-    return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
