@@ -19,6 +19,12 @@ _LIST_OR_HEADING = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|#{1,6}\s)")
 # A next line that opens in lower case carries on the sentence (hard-wrapped prose, inline markup).
 _CONTINUES = re.compile(r"[ \t]*[a-z]")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# A line ending in one of these words is cut mid-sentence, however short: headings never do.
+_DANGLING = re.compile(
+    r"\b(a|an|the|of|to|in|on|at|by|for|with|from|and|or|but|nor|is|are|was|were|be|as|that|"
+    r"which|whose|than|into|onto|per|via)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         stands_alone = (
             not line
             or line[-1] in ".!?:;”\"'"
-            or (len(line) < 60 and not _CONTINUES.match(following))
+            or (len(line) < 60 and not _CONTINUES.match(following) and not _DANGLING.search(line))
             or _LIST_OR_HEADING.match(following) is not None
         )
         if stands_alone:

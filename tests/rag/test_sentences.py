@@ -57,3 +57,15 @@ def test_any_text_gives_exact_nonoverlapping_stripped_spans(text, max_chars):
         assert len(piece) <= max_chars
         previous_end = span.end
     assert "".join(text.split()) == "".join("".join(texts(spans, text)).split())
+
+
+def test_short_wrapped_line_ending_in_a_function_word_carries_on():
+    text = "compdb\n\ngiven a list of rules, each of which is expected to be a\nC family rule.\n"
+    parts = texts(split_sentences(text), text)
+    assert parts[0] == "compdb"
+    assert parts[1:] == ["given a list of rules, each of which is expected to be a\nC family rule."]
+
+
+def test_short_heading_line_before_prose_still_stands_alone():
+    text = "Extra tools\nThe -t flag runs some tools."
+    assert texts(split_sentences(text), text) == ["Extra tools", "The -t flag runs some tools."]
