@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-import unicodedata
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
@@ -15,70 +13,54 @@ from langchain_core.language_models import BaseChatModel
 from rag.answer import Answer, Citation, Passage, refusal_text
 from rag.backends import get_backend, get_chat_model
 from rag.citations import without_footnotes
-from rag.errors import BadQuestion, EmptyIndex
-from rag.extractive import ScoredSentence, candidate_sentences, select_sentences
-from rag.followup import deterministic_rewrite, model_rewrite, needs_context
+from rag.errors import EmptyIndex
+from rag.extractive import (
+    ScoredSentence,
+    best_of_each,
+    candidate_sentences,
+    merge_parts,
+    select_sentences,
+    with_antecedents,
+)
 from rag.generation import (
     CANDIDATE_COUNT,
     GroundedDraft,
     SupportCheck,
-    as_data,
-    commands_the_assistant,
     looks_like_instruction,
     write_grounded,
 )
 from rag.overview import MODEL_OVERVIEW_NOTICE, model_candidates, overview_notice, plan_overview
+from rag.question import (
+    Turn,
+    clean_question,
+    only_instructions,
+    question_parts,
+    standalone_question,
+    without_instructions,
+)
 from rag.retrieval import ChunkRetriever, retrieval_metadata
-from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.store import Store
 from rag.topicality import TopicBaseline
 
-Turn = Mapping[str, str]
 ModelFactory = Callable[[str, Settings], BaseChatModel]
-
-
-def clean_question(question: str, max_chars: int) -> str:
-    """A question fit to answer, or ``BadQuestion`` saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise BadQuestion("The question must be text.")
-    text = question.encode("utf-8", "ignore").decode("utf-8")
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise BadQuestion("Please type a question; this one is empty.")
-    if len(text) > max_chars:
-        raise BadQuestion(f"The question is {len(text)} characters long; the limit is {max_chars}.")
-    if not any(ch.isalnum() for ch in text):
-        raise BadQuestion("The question has no words in it; please ask in words.")
-    return text
-
-
-def only_instructions(question: str) -> bool:
-    """Whether every sentence of the question addresses the assistant instead of the documents."""
-    spans = split_sentences(as_data(question))
-    text = as_data(question)
-    return bool(spans) and all(commands_the_assistant(text[s.start : s.end]) for s in spans)
-
-
-def without_instructions(question: str) -> str:
-    """The question minus sentences addressed to the assistant, if any other sentence is left."""
-    question = as_data(question)
-    spans = split_sentences(question)
-    kept = [question[s.start : s.end] for s in spans]
-    kept = [text for text in kept if not commands_the_assistant(text)]
-    return " ".join(kept) if kept and len(kept) < len(spans) else question
 
 
 @dataclass
 class _Evidence:
-    """What retrieval and ranking found for one (standalone) question."""
+    """What retrieval and ranking found for one (standalone) question.
+
+    ``parts`` holds the ranked sentences of each part of the question the documents answer (one
+    part unless it is compound); ``ranked`` merges them, best of each part first; ``unanswered``
+    lists the parts that did not pass the relevance gate.
+    """
 
     question: str
     standalone: str
     passages: list[Passage]
     ranked: list[ScoredSentence]
-    query_vector: list[float] = field(default_factory=list)
+    parts: list[list[ScoredSentence]] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -134,7 +116,7 @@ class Answerer:
             yield overview
             return
         evidence = self._gather(question, history, k, model)
-        if self._weak(evidence) or only_instructions(evidence.question):
+        if not evidence.ranked or only_instructions(evidence.question):
             answer = self._answer(evidence, name, refusal_text(evidence.question), refused=True)
         elif model is None:
             answer = self._extractive(evidence, name)
@@ -146,12 +128,11 @@ class Answerer:
         yield answer.answer
         yield answer
 
-    def _weak(self, evidence: _Evidence) -> bool:
+    def _weak(self, ranked: list[ScoredSentence], query_vector: list[float]) -> bool:
         """Whether the best sentence is too poor, or too ordinary for these documents, to answer."""
-        ranked = evidence.ranked
         if not ranked or ranked[0].score < self.settings.refusal_threshold:
             return True
-        baseline = self.baseline.level(evidence.query_vector, self.store.document_ids())
+        baseline = self.baseline.level(query_vector, self.store.document_ids())
         return baseline is not None and ranked[0].dense - baseline < self.settings.standout_margin
 
     def prepare(self, name: str) -> None:
@@ -190,26 +171,48 @@ class Answerer:
         standalone = standalone_question(without_instructions(question), history, model)
         timings["rewrite"] = _ms(clock)
 
+        evidence = _Evidence(question, standalone, [], [], timings=timings, started=started)
+        chunks: list[Document] = []
+        for part in question_parts(standalone):
+            part_chunks, ranked = self._search(part, k, timings)
+            chunks.extend(c for c in part_chunks if c.id not in {seen.id for seen in chunks})
+            if ranked:
+                evidence.parts.append(ranked)
+            else:
+                evidence.unanswered.append(part)
+        evidence.passages = [_passage(doc) for doc in chunks]
+        evidence.ranked = merge_parts(evidence.parts)
+        return evidence
+
+    def _search(
+        self, question: str, k: int | None, timings: dict[str, float]
+    ) -> tuple[list[Document], list[ScoredSentence]]:
+        """Retrieve chunks for one question and rank their sentences; none when the gate fails."""
         clock = time.perf_counter()
         retriever = self.retriever if k is None else self.retriever.model_copy(update={"k": k})
-        chunks = retriever.invoke(standalone)
-        timings["retrieve"] = _ms(clock)
+        chunks = retriever.invoke(question)
+        timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(clock)
 
         clock = time.perf_counter()
-        query_vector = self.store.embeddings.embed_query(standalone)
-        ranked = candidate_sentences(standalone, query_vector, chunks, self.store)
+        query_vector = self.store.embeddings.embed_query(question)
+        ranked = candidate_sentences(question, query_vector, chunks, self.store)
         # Sentences that address the assistant are never quoted nor offered to the model.
         ranked = [s for s in ranked if not looks_like_instruction(s.text)]
-        timings["rank"] = _ms(clock)
-        passages = [_passage(doc) for doc in chunks]
-        return _Evidence(question, standalone, passages, ranked, query_vector, timings, started)
+        weak = self._weak(ranked, query_vector)
+        timings["rank"] = timings.get("rank", 0.0) + _ms(clock)
+        return chunks, [] if weak else ranked
 
     def _extractive(self, evidence: _Evidence, backend: str, notice: str | None = None) -> Answer:
-        """The best sentences quoted verbatim."""
-        chosen = select_sentences(evidence.ranked, self.settings.max_answer_sentences)
-        text, citations = quote_answer(chosen)
+        """The best sentences quoted verbatim (the best one of each part of a compound question)."""
+        fallback = notice is not None
+        if len(evidence.parts) + len(evidence.unanswered) > 1:
+            chosen = best_of_each(evidence.parts, self.settings.max_answer_sentences)
+            notice = _unanswered_notice(evidence.unanswered, notice)
+        else:
+            chosen = select_sentences(evidence.ranked, self.settings.max_answer_sentences)
+        text, citations = quote_answer(with_antecedents(chosen, evidence.ranked))
         return self._answer(evidence, backend, text, citations=citations, notice=notice,
-                            fallback=notice is not None)  # fmt: skip
+                            fallback=fallback)  # fmt: skip
 
     def _generate(
         self, evidence: _Evidence, backend: str, model: BaseChatModel
@@ -246,7 +249,7 @@ class Answerer:
         if plan is None:
             return None  # not a whole-document question (an empty index raises in _gather)
         timings = {"plan": _ms(started)}
-        evidence = _Evidence(question, question, [], plan.leads, [], timings, started)
+        evidence = _Evidence(question, question, [], plan.leads, timings=timings, started=started)
         draft = GroundedDraft()
         if model is not None:  # no relevance gate: a summary has no single best passage
             candidates = model_candidates(plan.documents, asked, self.settings)
@@ -281,21 +284,6 @@ class Answerer:
                       notice=notice, fallback=fallback, standalone_question=standalone)  # fmt: skip
 
 
-def standalone_question(
-    question: str, history: Sequence[Turn], model: BaseChatModel | None = None
-) -> str:
-    """The question made understandable without the conversation (unchanged when it already is)."""
-    if not history or not needs_context(question):
-        return question
-    rewritten = deterministic_rewrite(question, history)
-    if model is None:
-        return rewritten
-    try:
-        return model_rewrite(model, question, history, fallback=rewritten)
-    except Exception:  # the deterministic rewrite is the safety net for any model failure
-        return rewritten
-
-
 def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
     """Verbatim sentences, each followed by its marker, and the citations behind the markers."""
     citations = [
@@ -306,6 +294,13 @@ def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
     pairs = zip(sentences, citations, strict=True)
     text = " ".join(f"{without_footnotes(s.text)} [{c.n}]" for s, c in pairs)
     return text, citations
+
+
+def _unanswered_notice(unanswered: list[str], notice: str | None) -> str | None:
+    if not unanswered:
+        return notice
+    listed = "; ".join(f"“{part}”" for part in unanswered)
+    return " ".join(filter(None, [notice, f"The documents do not answer {listed}"]))
 
 
 def _fallback_notice(backend: str, draft: GroundedDraft) -> str:

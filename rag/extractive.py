@@ -67,6 +67,9 @@ def candidate_sentences(
     previous: tuple[dict, str, float] | None = None
     for meta, text, cosine in rows:
         context = previous if _follows(previous, meta, text) else None
+        own = (meta, text, cosine)
+        if context is not None and _is_term_of(context[1], text):
+            meta, text = _under_term(context[0], meta, chunks) or (meta, text)
         lexical, dense_score = _contextual_match(question_terms, text, cosine, context)
         type_fit = answer_type_strength(text, question, expected) if expected else None
         scored.append(
@@ -83,7 +86,7 @@ def candidate_sentences(
                 score=round(combine_score(dense_score, lexical, type_fit), 4),
             )
         )
-        previous = (meta, text, cosine)
+        previous = own
     # A sentence without the kind of fact asked for ("when" -> no date) cannot be the answer.
     quotable = [s for s in scored if is_statement(s.text) and s.type_fit != 0.0]
     return sorted(quotable, key=lambda s: (-s.score, s.doc_id, s.start))
@@ -201,6 +204,47 @@ _ANAPHOR = re.compile(
 )
 
 
+# "“No,” she added." names its speaker only in the sentence before.
+_PRONOUN_SPEAKER = re.compile(r"[”\"’']\s*,?\s*(he|she|they)\s+[a-z]+\b")
+
+
+def needs_antecedent(text: str) -> bool:
+    """Whether a sentence opens by pointing back (It, This, “...,” she added) and cannot stand."""
+    return bool(_ANAPHOR.match(text) or _PRONOUN_SPEAKER.search(text))
+
+
+def with_antecedents(
+    chosen: list[ScoredSentence], ranked: list[ScoredSentence]
+) -> list[ScoredSentence]:
+    """``chosen`` plus, before any sentence that points back, the sentence it points back to."""
+    result: list[ScoredSentence] = []
+    for sentence in chosen:
+        before = [
+            s for s in ranked if s.doc_id == sentence.doc_id and 0 <= sentence.start - s.end <= 3
+        ]
+        if needs_antecedent(sentence.text) and before and before[0] not in result:
+            result.append(before[0])
+        if sentence not in result:
+            result.append(sentence)
+    return sorted(result, key=lambda s: (s.doc_id, s.start))
+
+
+def _is_term_of(line: str, text: str) -> bool:
+    """Whether ``line`` is the term a definition ``text`` (which opens in lower case) explains."""
+    return text[:1].islower() and len(line.split()) <= 4 and not is_statement(line)
+
+
+def _under_term(term: dict, meta: dict, chunks: list[Document]) -> tuple[dict, str] | None:
+    """The definition with its term ("compdb\n\ngiven a list of rules..."), cut from its chunk."""
+    for doc in chunks:
+        start, end = int(doc.metadata["start"]), int(doc.metadata["end"])
+        same = doc.metadata["doc_id"] == meta["doc_id"]
+        if same and start <= int(term["start"]) and int(meta["end"]) <= end:
+            text = doc.page_content[int(term["start"]) - start : int(meta["end"]) - start]
+            return {**meta, "start": term["start"]}, text
+    return None
+
+
 def _follows(previous: tuple[dict, str, float] | None, meta: dict, text: str) -> bool:
     """Whether ``previous`` is the sentence right before this one in the same document."""
     if previous is None or previous[0]["doc_id"] != meta["doc_id"]:
@@ -251,3 +295,27 @@ def _containing_chunk(chunks: list[Document], meta: object) -> str:
         if same_doc and doc.metadata["start"] <= m["start"] and m["end"] <= doc.metadata["end"]:
             return str(doc.id)
     return str(chunks[0].id)
+
+
+def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
+    """One ranking from the rankings of a compound question's parts: their heads first, in turn."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: list[ScoredSentence] = []
+    seen: set[tuple[str, int]] = set()
+    for rank in range(max((len(p) for p in parts), default=0)):
+        for ranked in parts:
+            if rank < len(ranked) and (ranked[rank].doc_id, ranked[rank].start) not in seen:
+                seen.add((ranked[rank].doc_id, ranked[rank].start))
+                merged.append(ranked[rank])
+    return merged
+
+
+def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
+    """The best sentences of each part not already chosen for an earlier one, in document order."""
+    chosen: list[ScoredSentence] = []
+    for ranked in parts:
+        taken = {(c.doc_id, c.start) for c in chosen}
+        fresh = [s for s in ranked if (s.doc_id, s.start) not in taken]
+        chosen.extend(select_sentences(fresh, limit))
+    return sorted(chosen, key=lambda s: (s.doc_id, s.start))

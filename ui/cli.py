@@ -98,7 +98,8 @@ def ask(
     llm: LlmOption = None,
 ) -> None:
     """Answer a question from the ingested documents, with citations."""
-    from rag.answering import Answerer, clean_question
+    from rag.answering import Answerer
+    from rag.question import clean_question
 
     settings = _settings(llm=llm)
     try:

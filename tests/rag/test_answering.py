@@ -1,7 +1,8 @@
 import pytest
 
-from rag.answering import Answerer, clean_question
-from rag.errors import BadQuestion, EmptyIndex
+from ingest.index import ingest_files
+from rag.answering import Answerer
+from rag.errors import EmptyIndex
 from tests.conftest import ARTICLE
 
 ARTICLE_TEXT = ARTICLE.read_text(encoding="utf-8")
@@ -43,19 +44,49 @@ def test_off_topic_question_is_refused_without_citations(article_answerer, quest
     assert answer.answer.startswith("The document does not say")
 
 
-@pytest.mark.parametrize(
-    ("question", "message"),
-    [("", "empty"), ("   \n\t ", "empty"), ("?!?...", "no words"), ("x" * 3000, "limit")],
-)
-def test_bad_questions_are_rejected_with_a_message(question, message):
-    with pytest.raises(BadQuestion, match=message):
-        clean_question(question, max_chars=2000)
-
-
-def test_control_characters_and_surrogates_are_cleaned():
-    assert clean_question("Who\x00 is\ud800 she?\x1b", 100) == "Who is she?"
-
-
 def test_empty_index_says_to_ingest(settings, store):
     with pytest.raises(EmptyIndex, match="groundwork ingest"):
         Answerer(settings, store).ask("Who is Sabrina Singh?")
+
+
+def test_each_part_of_a_compound_question_is_answered(article_answerer):
+    answer = article_answerer.ask(
+        "When does the phaseout end, and who published the joint statement?"
+    )
+    assert not answer.refused and answer.notice is None
+    assert "September 2025" in answer.answer and "US State Department" in answer.answer
+    assert_valid_citations(answer, ARTICLE_TEXT)
+
+
+def test_a_part_the_documents_do_not_answer_is_named(article_answerer):
+    answer = article_answerer.ask("When does the phaseout end, and what is the capital of France?")
+    assert not answer.refused and "September 2025" in answer.answer
+    assert answer.notice == "The documents do not answer “What is the capital of France?”"
+    assert "France" not in answer.answer
+
+
+def test_a_compound_question_with_no_answered_part_is_refused(article_answerer):
+    answer = article_answerer.ask("What is the capital of France, and how do I bake bread?")
+    assert answer.refused and not answer.citations
+
+
+def test_a_quote_whose_speaker_is_a_pronoun_comes_with_the_sentence_naming_her(article_answerer):
+    answer = article_answerer.ask("Was anyone quoted saying the US is not withdrawing?")
+    she_added = "“No, the US is not withdrawing from Iraq,” she added."
+    assert she_added in answer.answer
+    assert "Sabrina Singh told reporters" in answer.answer.split(she_added)[0]
+    assert_valid_citations(answer, ARTICLE_TEXT)
+
+
+def test_a_definition_is_quoted_with_the_term_it_defines(settings, store, tmp_path):
+    manual = tmp_path / "tools.md"
+    manual.write_text(
+        "Extra tools\n\nThe -t flag runs tools that help while developing.\n\n"
+        "compdb\n\ngiven a list of rules, prints on standard output a compilation database "
+        "in the JSON format.\n\nclean\n\nremove built files.\n",
+        encoding="utf-8",
+    )
+    ingest_files([manual], store, settings)
+    answer = Answerer(settings, store).ask("Which tool prints a compilation database as JSON?")
+    assert answer.answer.startswith("compdb\n\ngiven a list of rules")
+    assert_valid_citations(answer, manual.read_text(encoding="utf-8"))

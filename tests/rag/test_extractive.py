@@ -1,6 +1,16 @@
 import pytest
 
-from rag.extractive import answer_type_strength, expected_answer_type, is_statement, new_names
+from rag.extractive import (
+    ScoredSentence,
+    answer_type_strength,
+    best_of_each,
+    expected_answer_type,
+    is_statement,
+    merge_parts,
+    needs_antecedent,
+    new_names,
+    with_antecedents,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +81,38 @@ def test_person_questions_want_a_full_name():
 )
 def test_headings_and_code_lines_are_not_statements(text, statement):
     assert is_statement(text) is statement
+
+
+def sentence(start: int, score: float, text: str = "A statement.") -> ScoredSentence:
+    return ScoredSentence("d", "s.txt", "c", start, start + len(text), text, score, 0.0, score)
+
+
+def test_parts_are_merged_head_first_without_repeats():
+    a, b, c, d = sentence(0, 0.9), sentence(20, 0.5), sentence(40, 0.8), sentence(60, 0.4)
+    assert merge_parts([[a, b], [c, a, d]]) == [a, c, b, d]
+    assert merge_parts([[b, a]]) == [b, a]
+
+
+def test_each_part_gets_its_own_best_sentence_even_a_weaker_one():
+    first, runner_up, other = sentence(50, 0.9), sentence(80, 0.3), sentence(0, 0.4)
+    assert best_of_each([[first, runner_up], [first, other]], limit=2) == [other, first]
+
+
+@pytest.mark.parametrize(
+    ("text", "points_back"),
+    [
+        ("“No, the US is not withdrawing from Iraq,” she added.", True),
+        ("This phaseout will occur over the next twelve months.", True),
+        ("The Pentagon said the mission is changing.", False),
+        ("“Iraq in 2024 is not Iraq in 2014,” al-Sudani said.", False),
+    ],
+)
+def test_sentences_that_point_back_are_recognised(text, points_back):
+    assert needs_antecedent(text) is points_back
+
+
+def test_the_sentence_pointed_back_to_is_quoted_first_when_at_hand():
+    named = sentence(0, 0.2, "Sabrina Singh told reporters on Friday.")
+    quote = sentence(40, 0.9, "“No,” she added.")
+    assert with_antecedents([quote], [quote, named]) == [named, quote]
+    assert with_antecedents([quote], [quote]) == [quote]

@@ -1,0 +1,48 @@
+import pytest
+
+from rag.errors import BadQuestion
+from rag.question import clean_question, question_parts
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   \n\t ", "empty"), ("?!?...", "no words"), ("x" * 3000, "limit")],
+)
+def test_bad_questions_are_rejected_with_a_message(question, message):
+    with pytest.raises(BadQuestion, match=message):
+        clean_question(question, max_chars=2000)
+
+
+def test_control_characters_and_surrogates_are_cleaned():
+    assert clean_question("Who\x00 is\ud800 she?\x1b", 100) == "Who is she?"
+
+
+def test_a_compound_question_is_split_into_its_questions():
+    question = "Which release added the deps attribute, and from which release can you dump it?"
+    assert question_parts(question) == [
+        "Which release added the deps attribute?",
+        "From which release can you dump it?",
+    ]
+
+
+def test_a_part_too_short_to_search_carries_the_first_part():
+    assert question_parts("Who said the US is staying, and in what setting?") == [
+        "Who said the US is staying?",
+        "In what setting (Who said the US is staying)?",
+    ]
+    assert (
+        question_parts("Which tools generate Ninja files, and which one does Chrome use?")[1]
+        == "Which one does Chrome use (Which tools generate Ninja files)?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many years passed between the invasion and the end of operations?",
+        "What did the Pentagon and the prime minister say?",
+        "Who is Sabrina Singh?",
+    ],
+)
+def test_a_question_with_and_but_no_second_question_stays_whole(question):
+    assert question_parts(question) == [question]
