@@ -135,10 +135,13 @@ def says_nothing(sentence: str, question: str) -> str | None:
     """Why a generated sentence cannot stand as an answer (a bare fragment, an echo), or None.
 
     Such sentences pass any support check, since every word is in the passage or the question,
-    yet answer nothing: "2021 [1]" for "how many troops", or the question restated.
+    yet answer nothing: "2021 [1]" for "how many troops", the question restated, or a new one
+    ("What is the name of the coalition? [1]").
     """
     if len(words(sentence)) < 3:
         return "too short to stand as an answer"
+    if sentence.rstrip(" \"'”’)").endswith("?"):
+        return "asks a question instead of answering"
     asked = set(content_terms(question))
     if all(term in asked for term in content_terms(sentence)):
         return "restates the question without answering it"

@@ -140,6 +140,11 @@ TROOPS = candidate(
             "The TV channel interviewed Iraq's prime minister [1].",
             "restates the question",
         ),
+        (
+            "Which countries are in the coalition?",
+            "Who did Iraq's prime minister talk to on Bloomberg TV? [1]",
+            "asks a question instead of answering",
+        ),
     ],
 )
 def test_fragments_and_echoes_of_the_question_are_not_shown(checker, question, reply, reason):
