@@ -12,7 +12,10 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.text import content_terms, proper_names, words
 
 _POINTING_WORDS = {"it", "its", "they", "them", "their", "theirs", "that", "those", "this",
-                   "these", "there", "then", "he", "him", "his", "she", "her", "hers"}  # fmt: skip
+                   "these", "there", "then", "he", "him", "his", "she", "her", "hers",
+                   "such"}  # fmt: skip
+# "And if I don't name any target?", "What about Syria?": a question that carries on the last.
+_CARRIES_ON = re.compile(r"^\s*(and|but|also|so|what about|how about|what if)\b", re.IGNORECASE)
 # Words that say nothing about the topic and only dilute the carried-over context.
 _GENERIC_WORDS = {"going", "happen", "happens", "happening", "article", "document", "text",
                   "know", "think", "mean", "means"}  # fmt: skip
@@ -34,9 +37,11 @@ _REWRITE_PROMPT = ChatPromptTemplate.from_messages(
 
 
 def needs_context(question: str) -> bool:
-    """Whether the question points back (pronouns, 'there', 'then') or is too short to stand."""
+    """Whether the question points back (pronouns, 'there', 'And if...') or is too short."""
     tokens = set(words(question))
-    return bool(tokens & _POINTING_WORDS) or len(content_terms(question)) <= _SHORT_QUESTION_TERMS
+    if tokens & _POINTING_WORDS or _CARRIES_ON.match(question):
+        return True
+    return len(content_terms(question)) <= _SHORT_QUESTION_TERMS
 
 
 def deterministic_rewrite(question: str, history: Sequence[Mapping[str, str]]) -> str:

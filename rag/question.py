@@ -71,6 +71,8 @@ _JOINED_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _ONE = re.compile(r"\bones?\b", re.IGNORECASE)
+# The earlier turn's words a follow-up was given: "Which outlet did he talk to, and when? (...)".
+_CARRIED_CONTEXT = re.compile(r"\?\s*(\([^()]*\))\s*$")
 
 
 def question_parts(question: str) -> list[str]:
@@ -78,7 +80,9 @@ def question_parts(question: str) -> list[str]:
 
     A later part too short to search on its own ("when?", "which one?") carries the first part.
     """
-    pieces = [p.strip(" ,;") for p in _JOINED_QUESTION.split(question)]
+    context = _CARRIED_CONTEXT.search(question)
+    asked = question[: context.start() + 1] if context else question
+    pieces = [p.strip(" ,;") for p in _JOINED_QUESTION.split(asked)]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return [question]
@@ -89,4 +93,4 @@ def question_parts(question: str) -> list[str]:
         if len(content_terms(piece)) <= 1 or _ONE.search(piece):
             piece = f"{piece} ({first})"
         parts.append(f"{piece}?")
-    return parts
+    return [f"{part} {context.group(1)}" if context else part for part in parts]

@@ -46,3 +46,11 @@ def test_a_part_too_short_to_search_carries_the_first_part():
 )
 def test_a_question_with_and_but_no_second_question_stays_whole(question):
     assert question_parts(question) == [question]
+
+
+def test_words_carried_from_earlier_turns_go_with_every_part():
+    question = "Which outlet did he talk to, and when? (al-Sudani prime minister)"
+    assert question_parts(question) == [
+        "Which outlet did he talk to? (al-Sudani prime minister)",
+        "When (Which outlet did he talk to)? (al-Sudani prime minister)",
+    ]
