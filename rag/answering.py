@@ -18,6 +18,7 @@ from rag.extractive import (
     ScoredSentence,
     best_of_each,
     candidate_sentences,
+    interleave,
     merge_parts,
     select_sentences,
     with_antecedents,
@@ -172,14 +173,18 @@ class Answerer:
         timings["rewrite"] = _ms(clock)
 
         evidence = _Evidence(question, standalone, [], [], timings=timings, started=started)
-        chunks: list[Document] = []
+        answered: list[list[Document]] = []
+        unanswered: list[list[Document]] = []
         for part in question_parts(standalone):
-            part_chunks, ranked = self._search(part, k, timings)
-            chunks.extend(c for c in part_chunks if c.id not in {seen.id for seen in chunks})
+            chunks, ranked = self._search(part, k, timings)
             if ranked:
                 evidence.parts.append(ranked)
+                answered.append(chunks)
             else:
                 evidence.unanswered.append(part)
+                unanswered.append(chunks)
+        # The chunks the answer draws on first, taking the best of each part in turn.
+        chunks = interleave(answered + unanswered, key=lambda doc: str(doc.id))
         evidence.passages = [_passage(doc) for doc in chunks]
         evidence.ranked = merge_parts(evidence.parts)
         return evidence

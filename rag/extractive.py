@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
@@ -13,6 +15,7 @@ from rag.answer_type import answer_type_strength, expected_answer_type
 from rag.store import Store
 from rag.text import content_terms, numbers_in, proper_names
 
+T = TypeVar("T")
 _DENSE_WEIGHT = 0.7
 _TYPE_FLOOR = 0.5  # score kept by a sentence that lacks the kind of fact the question asks for
 
@@ -215,18 +218,21 @@ def _containing_chunk(chunks: list[Document], meta: object) -> str:
     return str(chunks[0].id)
 
 
+def interleave(rankings: Sequence[Sequence[T]], key: Callable[[T], Hashable]) -> list[T]:
+    """The rankings' heads first, in turn, then their seconds, and so on; each item once."""
+    merged: list[T] = []
+    seen: set[Hashable] = set()
+    for rank in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking) and key(ranking[rank]) not in seen:
+                seen.add(key(ranking[rank]))
+                merged.append(ranking[rank])
+    return merged
+
+
 def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
     """One ranking from the rankings of a compound question's parts: their heads first, in turn."""
-    if len(parts) == 1:
-        return parts[0]
-    merged: list[ScoredSentence] = []
-    seen: set[tuple[str, int]] = set()
-    for rank in range(max((len(p) for p in parts), default=0)):
-        for ranked in parts:
-            if rank < len(ranked) and (ranked[rank].doc_id, ranked[rank].start) not in seen:
-                seen.add((ranked[rank].doc_id, ranked[rank].start))
-                merged.append(ranked[rank])
-    return merged
+    return interleave(parts, key=lambda s: (s.doc_id, s.start))
 
 
 def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:

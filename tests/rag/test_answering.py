@@ -56,6 +56,8 @@ def test_each_part_of_a_compound_question_is_answered(article_answerer):
     assert not answer.refused and answer.notice is None
     assert "September 2025" in answer.answer and "US State Department" in answer.answer
     assert_valid_citations(answer, ARTICLE_TEXT)
+    first = {p.chunk_id for p in answer.passages[:2]}
+    assert {c.chunk_id for c in answer.citations} <= first  # each part's best chunk leads
 
 
 def test_a_part_the_documents_do_not_answer_is_named(article_answerer):
