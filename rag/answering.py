@@ -234,6 +234,7 @@ class Answerer:
         evidence.timings.update(draft.timings_ms)
         if draft.shown:
             notice = f"The model stopped early ({draft.error})." if draft.error else None
+            notice = _unanswered_notice(evidence.unanswered, notice)
             answer = self._answer(evidence, backend, " ".join(draft.shown),
                                   citations=draft.citations, notice=notice)  # fmt: skip
         else:

@@ -33,6 +33,19 @@ def assert_exact_citations(answer, text=ARTICLE_TEXT):
         assert f"[{citation.n}]" in answer.answer
 
 
+def test_a_model_answer_to_a_compound_question_names_the_unanswered_part(
+    article_settings, article_store
+):
+    reply = "The phaseout concludes no later than September 2025 [1]."
+    answerer, _ = scripted(article_settings, article_store, reply)
+    answer = answerer.ask(
+        "When does the phaseout end, and what is the capital of France?", llm="fake"
+    )
+    assert not answer.fallback and "September 2025" in answer.answer
+    assert answer.notice == "The documents do not answer “What is the capital of France?”"
+    assert_exact_citations(answer)
+
+
 def test_off_topic_is_refused_without_calling_the_model(article_settings, article_store):
     answerer, model = scripted(article_settings, article_store, "Paris is the capital [1].")
     answer = answerer.ask("What is the capital of France?", llm="fake")
