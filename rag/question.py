@@ -70,6 +70,7 @@ _JOINED_QUESTION = re.compile(
     r"|(?:in|from|at|for|to|on|by|with|since|until)\s+(?:what|which|whom))\b)",
     re.IGNORECASE,
 )
+MAX_PARTS = 3  # each part is searched on its own; more would only lengthen the answer
 _ONE = re.compile(r"\bones?\b", re.IGNORECASE)
 # The earlier turn's words a follow-up was given: "Which outlet did he talk to, and when? (...)".
 _CARRIED_CONTEXT = re.compile(r"\?\s*(\([^()]*\))\s*$")
@@ -82,7 +83,7 @@ def question_parts(question: str) -> list[str]:
     """
     context = _CARRIED_CONTEXT.search(question)
     asked = question[: context.start() + 1] if context else question
-    pieces = [p.strip(" ,;") for p in _JOINED_QUESTION.split(asked)]
+    pieces = [p.strip(" ,;") for p in _JOINED_QUESTION.split(asked, maxsplit=MAX_PARTS - 1)]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return [question]

@@ -54,3 +54,13 @@ def test_words_carried_from_earlier_turns_go_with_every_part():
         "Which outlet did he talk to? (al-Sudani prime minister)",
         "When (Which outlet did he talk to)? (al-Sudani prime minister)",
     ]
+
+
+def test_at_most_three_parts_are_searched_separately():
+    question = "Who is Sabrina Singh, and where does Bloomberg broadcast, and when did the US "
+    question += "invade Iraq, and why did troops return?"
+    assert question_parts(question) == [
+        "Who is Sabrina Singh?",
+        "Where does Bloomberg broadcast?",
+        "When did the US invade Iraq, and why did troops return?",
+    ]
