@@ -37,6 +37,7 @@ from rag.question import (
     only_instructions,
     question_parts,
     standalone_question,
+    without_carried_context,
     without_instructions,
 )
 from rag.retrieval import ChunkRetriever, retrieval_metadata
@@ -305,7 +306,7 @@ def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
 def _unanswered_notice(unanswered: list[str], notice: str | None) -> str | None:
     if not unanswered:
         return notice
-    listed = "; ".join(f"“{part}”" for part in unanswered)
+    listed = "; ".join(f"“{without_carried_context(part)}”" for part in unanswered)
     return " ".join(filter(None, [notice, f"The documents do not answer {listed}"]))
 
 

@@ -143,16 +143,25 @@ def with_antecedents(
         before = [
             s for s in ranked if s.doc_id == sentence.doc_id and 0 <= sentence.start - s.end <= 3
         ]
-        if needs_antecedent(sentence.text) and before and before[0] not in result:
+        if needs_antecedent(sentence.text) and before and not overlaps_any(before[0], result):
             result.append(before[0])
-        if sentence not in result:
+        if not overlaps_any(sentence, result):
             result.append(sentence)
     return sorted(result, key=lambda s: (s.doc_id, s.start))
 
 
+def overlaps_any(sentence: ScoredSentence, others: Sequence[ScoredSentence]) -> bool:
+    """Whether ``sentence`` shares text with any of ``others`` (a definition and its term, say)."""
+    return any(
+        o.doc_id == sentence.doc_id and o.start < sentence.end and sentence.start < o.end
+        for o in others
+    )
+
+
 def _is_term_of(line: str, text: str) -> bool:
     """Whether ``line`` is the term a definition ``text`` (which opens in lower case) explains."""
-    return text[:1].islower() and len(line.split()) <= 4 and not is_statement(line)
+    term = len(line.split()) <= 4 and not is_statement(line) and not line.rstrip().endswith(":")
+    return text[:1].islower() and term
 
 
 def _under_term(term: dict, meta: dict, chunks: list[Document]) -> tuple[dict, str] | None:
@@ -232,14 +241,23 @@ def interleave(rankings: Sequence[Sequence[T]], key: Callable[[T], Hashable]) ->
 
 def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
     """One ranking from the rankings of a compound question's parts: their heads first, in turn."""
-    return interleave(parts, key=lambda s: (s.doc_id, s.start))
+    merged: list[ScoredSentence] = []
+    for sentence in interleave(parts, key=lambda s: (s.doc_id, s.start)):
+        if not overlaps_any(sentence, merged):
+            merged.append(sentence)
+    return merged
 
 
 def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
-    """The best sentences of each part not already chosen for an earlier one, in document order."""
+    """The best sentences of each part, in document order.
+
+    A part whose best sentence an earlier part already quotes adds nothing: its runners-up were
+    never good enough on their own.
+    """
     chosen: list[ScoredSentence] = []
     for ranked in parts:
-        taken = {(c.doc_id, c.start) for c in chosen}
-        fresh = [s for s in ranked if (s.doc_id, s.start) not in taken]
+        if not ranked or overlaps_any(ranked[0], chosen):
+            continue
+        fresh = [s for s in ranked if not overlaps_any(s, chosen)]
         chosen.extend(select_sentences(fresh, limit))
     return sorted(chosen, key=lambda s: (s.doc_id, s.start))

@@ -12,10 +12,10 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.text import content_terms, proper_names, words
 
 _POINTING_WORDS = {"it", "its", "they", "them", "their", "theirs", "that", "those", "this",
-                   "these", "there", "then", "he", "him", "his", "she", "her", "hers",
-                   "such"}  # fmt: skip
+                   "these", "there", "then", "he", "him", "his", "she", "her", "hers"}  # fmt: skip
+_SUCH = re.compile(r"\bsuch\b(?!\s+as\b)", re.IGNORECASE)  # "such a task", not "such as"
 # "And if I don't name any target?", "What about Syria?": a question that carries on the last.
-_CARRIES_ON = re.compile(r"^\s*(and|but|also|so|what about|how about|what if)\b", re.IGNORECASE)
+_CARRIES_ON = re.compile(r"^\s*(and|but|also|so|what about|how about|what if)(?=\s)", re.IGNORECASE)
 # Words that say nothing about the topic and only dilute the carried-over context.
 _GENERIC_WORDS = {"going", "happen", "happens", "happening", "article", "document", "text",
                   "know", "think", "mean", "means"}  # fmt: skip
@@ -39,7 +39,7 @@ _REWRITE_PROMPT = ChatPromptTemplate.from_messages(
 def needs_context(question: str) -> bool:
     """Whether the question points back (pronouns, 'there', 'And if...') or is too short."""
     tokens = set(words(question))
-    if tokens & _POINTING_WORDS or _CARRIES_ON.match(question):
+    if tokens & _POINTING_WORDS or _CARRIES_ON.match(question) or _SUCH.search(question):
         return True
     return len(content_terms(question)) <= _SHORT_QUESTION_TERMS
 

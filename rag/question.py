@@ -64,28 +64,30 @@ def standalone_question(
         return rewritten
 
 
-# ", and when?", " and which one ...": a second question joined to the first.
+# ", and when?", ", and which one ...": a second question joined to the first. Only after a
+# comma: "When and where was it published?" and "... first but whose changes ..." are one ask.
 _JOINED_QUESTION = re.compile(
-    r",?\s+(?:and|but)\s+(?=(?:what|which|who|whom|whose|when|where|why|how"
+    r",\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how"
     r"|(?:in|from|at|for|to|on|by|with|since|until)\s+(?:what|which|whom))\b)",
     re.IGNORECASE,
 )
 MAX_PARTS = 3  # each part is searched on its own; more would only lengthen the answer
 _ONE = re.compile(r"\bones?\b", re.IGNORECASE)
-# The earlier turn's words a follow-up was given: "Which outlet did he talk to, and when? (...)".
-_CARRIED_CONTEXT = re.compile(r"\?\s*(\([^()]*\))\s*$")
+# The earlier turns' words a follow-up was given: "Which outlet did he talk to, and when? (...)".
+_CARRIED_CONTEXT = re.compile(r"\s*(\([^()]*\))\s*$")
 
 
 def question_parts(question: str) -> list[str]:
     """The questions a compound question asks ("Who said it, and when?"), each able to stand.
 
-    A later part too short to search on its own ("when?", "which one?") carries the first part.
+    A later part too short to search on its own ("when?", "which one?") carries the first part;
+    words carried from earlier turns, in brackets at the end, go with every part.
     """
     context = _CARRIED_CONTEXT.search(question)
-    asked = question[: context.start() + 1] if context else question
+    asked = question[: context.start()] if context else question
     pieces = [p.strip(" ,;") for p in _JOINED_QUESTION.split(asked, maxsplit=MAX_PARTS - 1)]
     pieces = [p for p in pieces if p]
-    if len(pieces) < 2:
+    if len(pieces) < 2 or not content_terms(pieces[0]):
         return [question]
     first = pieces[0].rstrip(" ?")
     parts = [f"{first}?"]
@@ -95,3 +97,8 @@ def question_parts(question: str) -> list[str]:
             piece = f"{piece} ({first})"
         parts.append(f"{piece}?")
     return [f"{part} {context.group(1)}" if context else part for part in parts]
+
+
+def without_carried_context(part: str) -> str:
+    """A part as the user asked it, without the words carried from earlier turns."""
+    return _CARRIED_CONTEXT.sub("", part) if part.endswith(")") else part

@@ -22,9 +22,8 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 # A line ending in one of these words is cut mid-sentence, however short: headings never do.
 _DANGLING = re.compile(
     r"\b(a|an|the|of|to|in|on|at|by|for|with|from|and|or|but|nor|is|are|was|were|be|as|that|"
-    r"which|whose|than|into|onto|per|via)$",
-    re.IGNORECASE,
-)
+    r"which|whose|than|into|onto|per|via)$"
+)  # lower case only: "Appendix A" and "Getting Started With" are headings
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from rag.extractive import (
     is_statement,
     merge_parts,
     needs_antecedent,
+    overlaps_any,
     with_antecedents,
 )
 
@@ -39,7 +40,7 @@ def test_parts_are_merged_head_first_without_repeats():
 
 def test_each_part_gets_its_own_best_sentence_even_a_weaker_one():
     first, runner_up, other = sentence(50, 0.9), sentence(80, 0.3), sentence(0, 0.4)
-    assert best_of_each([[first, runner_up], [first, other]], limit=2) == [other, first]
+    assert best_of_each([[first, runner_up], [other, first]], limit=2) == [other, first]
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,23 @@ def test_the_sentence_pointed_back_to_is_quoted_first_when_at_hand():
     quote = sentence(40, 0.9, "“No,” she added.")
     assert with_antecedents([quote], [quote, named]) == [named, quote]
     assert with_antecedents([quote], [quote]) == [quote]
+
+
+def test_an_antecedent_ranked_twice_is_quoted_once():
+    named = sentence(0, 0.2, "Sabrina Singh told reporters on Friday.")
+    again = sentence(0, 0.6, "Sabrina Singh told reporters on Friday.")
+    quote = sentence(40, 0.9, "“No,” she added.")
+    assert with_antecedents([again, quote], [quote, named, again]) == [again, quote]
+
+
+def test_a_part_whose_best_sentence_is_taken_adds_nothing():
+    best, weak_runner_up = sentence(0, 0.6), sentence(50, 0.2)
+    assert best_of_each([[best], [best, weak_runner_up]], limit=2) == [best]
+
+
+def test_a_definition_and_the_same_definition_with_its_term_are_one_quote():
+    with_term = sentence(0, 0.5, "compdb\n\ngiven a list of rules.")
+    bare = sentence(8, 0.7, "given a list of rules.")
+    assert overlaps_any(bare, [with_term])
+    assert merge_parts([[with_term], [bare]]) == [with_term]
+    assert best_of_each([[with_term], [bare]], limit=2) == [with_term]

@@ -23,6 +23,8 @@ PRIME_MINISTER = [
         ("What about the troops in Syria?", True),
         ("What happens to the display while such a task runs?", True),
         ("Andrew Smith wrote what?", False),
+        ("So-called pools limit what exactly?", False),
+        ("Which tools, such as graph, ship with Ninja?", False),
         ("Who is Sabrina Singh?", False),
         ("By when must the US mission in Iraq be finished?", False),
     ],

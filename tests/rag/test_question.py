@@ -1,7 +1,7 @@
 import pytest
 
 from rag.errors import BadQuestion
-from rag.question import clean_question, question_parts
+from rag.question import clean_question, question_parts, without_carried_context
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,9 @@ def test_a_part_too_short_to_search_carries_the_first_part():
         "How many years passed between the invasion and the end of operations?",
         "What did the Pentagon and the prime minister say?",
         "Who is Sabrina Singh?",
+        "When and where was the joint statement published?",
+        "Is there a rule that must run first but whose output is never read?",
+        "Which tools exist and which one is fastest?",
     ],
 )
 def test_a_question_with_and_but_no_second_question_stays_whole(question):
@@ -64,3 +67,17 @@ def test_at_most_three_parts_are_searched_separately():
         "Where does Bloomberg broadcast?",
         "When did the US invade Iraq, and why did troops return?",
     ]
+
+
+def test_carried_words_go_with_every_part_even_without_a_question_mark():
+    parts = question_parts("Which outlet did he talk to, and when (al-Sudani)")
+    assert parts == [
+        "Which outlet did he talk to? (al-Sudani)",
+        "When (Which outlet did he talk to)? (al-Sudani)",
+    ]
+    assert without_carried_context(parts[1]) == "When (Which outlet did he talk to)?"
+    assert without_carried_context("When (Who said it)?") == "When (Who said it)?"
+
+
+def test_a_first_part_without_content_words_keeps_the_question_whole():
+    assert question_parts("Who said it, and when?") == ["Who said it, and when?"]

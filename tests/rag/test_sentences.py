@@ -69,3 +69,13 @@ def test_short_wrapped_line_ending_in_a_function_word_carries_on():
 def test_short_heading_line_before_prose_still_stands_alone():
     text = "Extra tools\nThe -t flag runs some tools."
     assert texts(split_sentences(text), text) == ["Extra tools", "The -t flag runs some tools."]
+
+
+def test_a_heading_ending_in_a_capital_letter_or_title_case_word_still_stands_alone():
+    text = "Appendix A\nThe rules below apply.\n\nGetting Started With\nNinja uses files."
+    assert texts(split_sentences(text), text) == [
+        "Appendix A",
+        "The rules below apply.",
+        "Getting Started With",
+        "Ninja uses files.",
+    ]
