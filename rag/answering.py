@@ -12,7 +12,7 @@ from langchain_core.language_models import BaseChatModel
 
 from rag.answer import Answer, Citation, Passage, refusal_text
 from rag.backends import get_backend, get_chat_model
-from rag.citations import without_footnotes
+from rag.citations import quote_answer
 from rag.errors import EmptyIndex
 from rag.extractive import (
     ScoredSentence,
@@ -289,18 +289,6 @@ class Answerer:
         return Answer(question=evidence.question, answer=text, refused=refused, backend=backend,
                       citations=citations or [], passages=evidence.passages, timings_ms=timings,
                       notice=notice, fallback=fallback, standalone_question=standalone)  # fmt: skip
-
-
-def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
-    """Verbatim sentences, each followed by its marker, and the citations behind the markers."""
-    citations = [
-        Citation(n=i, source=s.source, doc_id=s.doc_id, chunk_id=s.chunk_id,
-                 start=s.start, end=s.end, quote=s.text)
-        for i, s in enumerate(sentences, start=1)
-    ]  # fmt: skip
-    pairs = zip(sentences, citations, strict=True)
-    text = " ".join(f"{without_footnotes(s.text)} [{c.n}]" for s, c in pairs)
-    return text, citations
 
 
 def _unanswered_notice(unanswered: list[str], notice: str | None) -> str | None:

@@ -122,5 +122,12 @@ def citation_for(sentence: ScoredSentence, n: int) -> Citation:
                     quote=sentence.text)  # fmt: skip
 
 
+def quote_answer(sentences: list[ScoredSentence]) -> tuple[str, list[Citation]]:
+    """Verbatim sentences, each followed by its marker, and the citations behind the markers."""
+    citations = [citation_for(s, n) for n, s in enumerate(sentences, start=1)]
+    text = " ".join(f"{without_footnotes(s.text)} [{n}]" for n, s in enumerate(sentences, start=1))
+    return text, citations
+
+
 def _merge(first: tuple[int, ...], second: tuple[int, ...]) -> tuple[int, ...]:
     return first + tuple(n for n in second if n not in first)
