@@ -77,7 +77,7 @@ def candidate_sentences(
             ScoredSentence(
                 doc_id=str(meta["doc_id"]),
                 source=str(meta.get("source", "")),
-                chunk_id=_containing_chunk(chunks, meta),
+                chunk_id=str((_chunk_holding(chunks, meta) or chunks[0]).id),
                 start=int(str(meta["start"])),
                 end=int(str(meta["end"])),
                 text=text,
@@ -166,13 +166,12 @@ def _is_term_of(line: str, text: str) -> bool:
 
 def _under_term(term: dict, meta: dict, chunks: list[Document]) -> tuple[dict, str] | None:
     """The definition with its term ("compdb\n\ngiven a list of rules..."), cut from its chunk."""
-    for doc in chunks:
-        start, end = int(doc.metadata["start"]), int(doc.metadata["end"])
-        same = doc.metadata["doc_id"] == meta["doc_id"]
-        if same and start <= int(term["start"]) and int(meta["end"]) <= end:
-            text = doc.page_content[int(term["start"]) - start : int(meta["end"]) - start]
-            return {**meta, "start": term["start"]}, text
-    return None
+    merged = {**meta, "start": term["start"]}
+    doc = _chunk_holding(chunks, merged)
+    if doc is None:
+        return None
+    offset = int(doc.metadata["start"])
+    return merged, doc.page_content[int(term["start"]) - offset : int(meta["end"]) - offset]
 
 
 def _follows(previous: tuple[dict, str, float] | None, meta: dict, text: str) -> bool:
@@ -218,13 +217,14 @@ def _term_recall(weights: dict[str, float], sentence_terms: set[str]) -> float:
     return sum(w for term, w in weights.items() if term in sentence_terms) / total
 
 
-def _containing_chunk(chunks: list[Document], meta: object) -> str:
-    m = dict(meta)  # type: ignore[call-overload]
+def _chunk_holding(chunks: list[Document], meta: dict) -> Document | None:
+    """The first of ``chunks`` that holds the span ``meta`` describes whole, if any."""
     for doc in chunks:
-        same_doc = doc.metadata["doc_id"] == m["doc_id"]
-        if same_doc and doc.metadata["start"] <= m["start"] and m["end"] <= doc.metadata["end"]:
-            return str(doc.id)
-    return str(chunks[0].id)
+        same_doc = doc.metadata["doc_id"] == meta["doc_id"]
+        inside = doc.metadata["start"] <= meta["start"] and meta["end"] <= doc.metadata["end"]
+        if same_doc and inside:
+            return doc
+    return None
 
 
 def interleave(rankings: Sequence[Sequence[T]], key: Callable[[T], Hashable]) -> list[T]:
