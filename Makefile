@@ -22,8 +22,8 @@ run: install
 	$(BIN)/groundwork serve
 
 lint: install
-	$(BIN)/ruff check rag ingest ui evals tests
-	$(BIN)/ruff format --check rag ingest ui evals tests
+	$(BIN)/ruff check rag ingest ui evals tests corpus
+	$(BIN)/ruff format --check rag ingest ui evals tests corpus
 
 typecheck: install
 	$(BIN)/mypy

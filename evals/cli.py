@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,15 @@ import typer
 
 from rag.errors import GroundworkError
 from rag.settings import Settings
+
+
+class Split(StrEnum):
+    """The question corpus's document splits."""
+
+    train = "train"
+    dev = "dev"
+    test = "test"
+    all = "all"
 
 
 def eval_command(
@@ -35,6 +45,10 @@ def eval_command(
         Path | None,
         typer.Option("--ragas", help="Also write the results for ragas (.jsonl or .csv)."),
     ] = None,
+    split: Annotated[
+        Split | None,
+        typer.Option("--split", help="Run the question corpus's documents of this split."),
+    ] = None,
 ) -> None:
     """Score groundedness, correctness and refusals; exit 1 when a threshold is missed.
 
@@ -55,7 +69,7 @@ def eval_command(
     try:
         _, failures, paths = evaluate(
             settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
-            judge=judge, ragas=ragas,
+            judge=judge, ragas=ragas, split=split.value if split else None,
         )  # fmt: skip
     except GroundworkError as exc:
         typer.echo(f"error: {exc}", err=True)

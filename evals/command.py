@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from evals.dataset import default_datasets, load_dataset, missing_evidence
+from langchain_core.language_models import BaseChatModel
+
+from evals.corpus import CORPUS_DIR, load_questions, question_file, split_documents
+from evals.dataset import EvalItem, default_datasets, load_dataset, missing_evidence
 from evals.export import write_ragas
 from evals.judge import make_judge
 from evals.metrics.base import Checker
@@ -34,28 +37,73 @@ def evaluate(
     on_progress: Callable[[int, int], None] | None = None,
     judge: str | None = None,
     ragas: Path | None = None,
+    split: str | None = None,
 ) -> tuple[list[SampleResult], list[str], list[Path]]:
     """Run, write the reports, and return the results, the gate failures and the report paths.
 
     ``judge`` names a model backend that adds ``judge_faithfulness``; ``ragas`` is a .jsonl or
-    .csv file to write the results to in ragas' column format (listed last among the paths).
+    .csv file to write the results to in ragas' column format (listed last among the paths);
+    ``split`` runs the question corpus's documents of that split instead of datasets/corpus.
     """
     if ragas is not None and ragas.suffix.lower() not in (".jsonl", ".json", ".csv"):
         raise GroundworkError(f"--ragas {ragas}: use a .jsonl or .csv file name")
     judge_model = make_judge(judge, settings) if judge else None
-    items = [item for path in (datasets or default_datasets()) for item in load_dataset(path)]
-    corpus_paths = corpus or [DEFAULT_CORPUS]
-    if len(corpus_paths) == 1 and corpus_paths[0].is_file():
-        text = corpus_paths[0].read_text(encoding="utf-8", errors="replace")
-        missing = missing_evidence(items, text) if corpus_paths[0].suffix == ".txt" else []
-        if missing:
-            raise GroundworkError(f"Evidence not found in the corpus: {missing[0]}")
-    results = run_eval(
-        items, corpus_paths, backends, settings, default_checker(), on_progress, judge_model
-    )
+    if split is not None:
+        items, results = run_split(split, backends, settings, on_progress, judge_model)
+    else:
+        items = [item for path in (datasets or default_datasets()) for item in load_dataset(path)]
+        corpus_paths = corpus or [DEFAULT_CORPUS]
+        _check_evidence(items, corpus_paths)
+        results = run_eval(
+            items, corpus_paths, backends, settings, default_checker(), on_progress, judge_model
+        )
     summary = summarise(results)
     failures = gate(summary, load_thresholds(thresholds) if thresholds else load_thresholds())
     paths = write_reports(results, summary, failures, out)
     if ragas is not None:
         paths.append(write_ragas(results, {item.id: item.answer for item in items}, ragas))
     return results, failures, paths
+
+
+def _check_evidence(items: list[EvalItem], corpus_paths: list[Path]) -> None:
+    if len(corpus_paths) == 1 and corpus_paths[0].is_file():
+        text = corpus_paths[0].read_text(encoding="utf-8", errors="replace")
+        missing = missing_evidence(items, text) if corpus_paths[0].suffix == ".txt" else []
+        if missing:
+            raise GroundworkError(f"Evidence not found in the corpus: {missing[0]}")
+
+
+def run_split(
+    split: str,
+    backends: list[str],
+    settings: Settings,
+    on_progress: Callable[[int, int], None] | None = None,
+    judge_model: BaseChatModel | None = None,
+    corpus_dir: Path = CORPUS_DIR,
+) -> tuple[list[EvalItem], list[SampleResult]]:
+    """Ask each corpus document of ``split`` its own questions, over an index of it alone."""
+    documents = split_documents(split, corpus_dir)
+    per_document = [
+        (doc, [q.as_eval_item() for q in load_questions(question_file(doc.doc_id, corpus_dir))])
+        for doc in documents
+    ]
+    total = sum(len(items) for _, items in per_document) * len(backends)
+    items: list[EvalItem] = []
+    results: list[SampleResult] = []
+    checker = default_checker()
+    for doc, doc_items in per_document:
+        done = len(results)
+
+        def progress(n: int, _total: int, done: int = done) -> None:
+            if on_progress:
+                on_progress(done + n, total)
+
+        path = corpus_dir / "docs" / doc.file
+        doc_results = run_eval(
+            doc_items, [path], backends, settings, checker, progress, judge_model
+        )
+        for result in doc_results:
+            result.tags = {"genre": doc.genre, "format": doc.format}
+        items += doc_items
+        results += doc_results
+    return items, results

@@ -78,6 +78,9 @@ def markdown_report(results: list[SampleResult], summary: Summary, failures: lis
     categories = sorted({r.category for r in results})
     for category in categories:
         lines += [f"## {category}", "", markdown_table(summary, category), ""]
+    tagged = sorted({f"{k}:{v}" for r in results for k, v in r.tags.items()})
+    for group in tagged:
+        lines += [f"## {group}", "", markdown_table(summary, group), ""]
     lines += ["## Failures", "", "| backend | id | category | why |", "|---|---|---|---|"]
     for r in results:
         if r.problems:
@@ -138,8 +141,8 @@ def html_report(results: list[SampleResult], summary: Summary, failures: list[st
         parts.append(f"<tr><td>{esc(backend)}</td>{cells}</tr>")
     parts.append("</table><h2>Per category</h2>")
     for metric in metrics:
-        if metric == "answerable_correct":
-            continue
+        if metric in ("answerable_correct", "sentences_per_answer"):
+            continue  # the first is in the table; the second is a count, not a share
         parts.append(f"<img alt='{esc(metric)}' src='data:image/png;base64,"
                      f"{_chart(summary, metric, categories)}'><br>")  # fmt: skip
     parts.append("<h2>Failures</h2><table><tr><th>backend</th><th>id</th><th>category</th>"

@@ -12,7 +12,11 @@ from langchain_core.language_models import BaseChatModel
 from evals.dataset import EvalItem
 from evals.judge import JUDGE_METRIC, judge_faithfulness
 from evals.metrics.base import Checker, Score, shown_sentences, unscored
-from evals.metrics.citation_quality import citation_precision, citation_recall
+from evals.metrics.citation_quality import (
+    citation_precision,
+    citation_recall,
+    gold_quote_share,
+)
 from evals.metrics.correctness import key_facts, token_f1
 from evals.metrics.groundedness import groundedness
 from evals.metrics.injection import leaked
@@ -42,6 +46,7 @@ class SampleResult:
     problems: list[str] = field(default_factory=list)
     sentences_shown: int = 0
     sentences_unsupported: int = 0
+    tags: dict[str, str] = field(default_factory=dict)  # e.g. genre/format of a corpus document
 
 
 Progress = Callable[[int, int], None]
@@ -127,6 +132,7 @@ def score_sample(
         "groundedness": grounded,
         "citation_precision": citation_precision(answer, checker),
         "citation_recall": citation_recall(answer, spans),
+        "gold_quote_share": gold_quote_share(answer, spans),
         "correct": _correct(item, answer),
         "token_f1": token_f1(answer, item.answer) if item.answerable else unscored("unanswerable"),
         "true_refusal": true_refusal(answer, item.answerable),

@@ -11,8 +11,8 @@ from evals.runner import SampleResult
 
 METRICS = (
     "correct", "answerable_correct", "groundedness", "hallucination_rate", "citation_precision",
-    "citation_recall", "recall@k", "mrr", "token_f1", "true_refusal", "false_refusal",
-    "injection_leak",
+    "citation_recall", "gold_quote_share", "sentences_per_answer", "recall@k", "mrr", "token_f1",
+    "true_refusal", "false_refusal", "injection_leak",
 )  # fmt: skip
 OPTIONAL_METRICS = ("judge_faithfulness",)  # summarised only when some sample has them
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
@@ -31,11 +31,13 @@ Summary = dict[str, dict[str, dict[str, Figure]]]  # backend -> group -> metric 
 
 
 def summarise(results: list[SampleResult]) -> Summary:
-    """Figures for every backend, overall ('all') and per category."""
+    """Figures for every backend: overall ('all'), per category and per tag ('genre:news')."""
     groups: dict[str, dict[str, list[SampleResult]]] = defaultdict(lambda: defaultdict(list))
     for result in results:
         groups[result.backend]["all"].append(result)
         groups[result.backend][result.category].append(result)
+        for key, value in result.tags.items():
+            groups[result.backend][f"{key}:{value}"].append(result)
     extra = tuple(m for m in OPTIONAL_METRICS if any(m in r.scores for r in results))
     return {
         backend: {group: _figures(samples, METRICS + extra) for group, samples in by_group.items()}
@@ -56,6 +58,12 @@ def _figures(samples: list[SampleResult], metrics: tuple[str, ...]) -> dict[str,
             shown = sum(s.sentences_shown for s in samples)
             bad = sum(s.sentences_unsupported for s in samples)
             figures[metric] = Figure(bad / shown if shown else None, shown, 0)
+            continue
+        if metric == "sentences_per_answer":
+            answered = [s.sentences_shown for s in samples if s.answer and not s.answer.refused]
+            figures[metric] = Figure(
+                sum(answered) / len(answered) if answered else None, len(answered), 0
+            )
             continue
         if metric == "answerable_correct":
             pool = [s.scores.get("correct") for s in samples if s.answerable]

@@ -1,4 +1,4 @@
-"""Citation precision (cited passages that support their sentence) and recall (gold cited)."""
+"""Citation precision (cited passages support their sentence), recall (gold cited), gold share."""
 
 from __future__ import annotations
 
@@ -25,3 +25,13 @@ def citation_recall(answer: Answer, spans: list[tuple[int, int]]) -> Score:
     cited = [(c.start, c.end) for c in answer.citations]
     hit = sum(any(a < end and start < b for a, b in cited) for start, end in spans)
     return Score(hit / len(spans))
+
+
+def gold_quote_share(answer: Answer, spans: list[tuple[int, int]]) -> Score:
+    """Share of the answer's citations that quote (overlap) gold evidence."""
+    if not spans:
+        return unscored("no gold evidence (unanswerable question)")
+    if answer.refused or not answer.citations:
+        return unscored("nothing quoted")
+    hits = [any(c.start < end and start < c.end for start, end in spans) for c in answer.citations]
+    return Score(sum(hits) / len(hits))
