@@ -19,7 +19,7 @@ from rag.answering import Answerer
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
 from ui import render
-from ui.uploads import save_uploads
+from ui.uploads import indexed_sources, save_uploads, tidy_uploads
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,10 @@ class Handlers:
                 progress((done, total), desc=f"Ingesting {name}" if name else "Done")
 
         with _INGEST_LOCK:
-            report = ingest_files(saved.saved, self.store, self.settings, on_progress=on_progress)
+            before = indexed_sources(self.store, saved.keys.values())
+            report = ingest_files(saved.saved, self.store, self.settings,
+                                  on_progress=on_progress, keys=saved.keys)  # fmt: skip
+            tidy_uploads(saved, report, before, self.store)
         return report_dict(report, saved.rejected)
 
     def upload(self, items: list[Any] | None, progress: Any = _PROGRESS) -> tuple[Any, ...]:

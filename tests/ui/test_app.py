@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,15 +86,16 @@ def test_ingest_endpoint_ingests_and_rejects_with_reasons(
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ\x00\x00")
     report = client.predict(files=[handle_file(note), handle_file(bad)], api_name="/ingest")
-    assert report["added"] == ["zebra_note.txt"]
+    (name,) = report["added"]
+    assert re.fullmatch(r"zebra_note-[0-9a-f]{8}\.txt", name)
     assert any("tool.exe" in line and "unsupported" in line for line in report["skipped"])
-    assert (served[1].uploads_dir / "zebra_note.txt").is_file()
+    assert (served[1].uploads_dir / name).is_file()
     again = client.predict(files=[handle_file(note)], api_name="/ingest")
-    assert again["added"] == [] and again["unchanged"] == ["zebra_note.txt"]
+    assert again["added"] == [] and again["unchanged"] == [name]
     answer = client.predict(question="What colour was the zebra crossing repainted?",
                             api_name="/ask")  # fmt: skip
     assert "blue" in answer["answer"]
-    assert {c["source"] for c in answer["citations"]} == {"zebra_note.txt"}
+    assert {c["source"] for c in answer["citations"]} == {name}
 
 
 def test_ingest_endpoint_enforces_files_per_upload(client: Any, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from rag.answer import Answer, Citation, Passage, RemovedSentence
 from tests.conftest import make_settings
 from ui import render
-from ui.uploads import sanitize_filename, save_uploads
+from ui.uploads import sanitize_filename, save_uploads, stored_name
 
 TEXT = "First paragraph here.\n\nThe <b>cat</b> sat & purred. Then it slept.\n\nLast one."
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
@@ -150,7 +151,8 @@ def test_save_uploads_enforces_limits_and_never_follows_symlinks(tmp_path: Path)
     outside = tmp_path / "outside.txt"
     outside.write_text("precious")
     settings.uploads_dir.mkdir(parents=True)
-    (settings.uploads_dir / "trap.txt").symlink_to(outside)
+    trap = stored_name("trap.txt", hashlib.sha256(b"new text").hexdigest())
+    (settings.uploads_dir / trap).symlink_to(outside)
     sources = tmp_path / "in"
     sources.mkdir()
     files = {"trap.txt": "new text", "big.md": "x" * 51, "virus.exe": "MZ", "fourth.txt": "y"}
@@ -169,5 +171,6 @@ def test_save_uploads_writes_sanitised_copies(tmp_path: Path) -> None:
     source = tmp_path / "My Notes (v2).txt"
     source.write_text("hello")
     result = save_uploads([{"path": str(source)}], settings)
-    assert result.saved == [settings.uploads_dir.resolve() / "My_Notes_v2.txt"]
+    name = f"My_Notes_v2-{hashlib.sha256(b'hello').hexdigest()[:8]}.txt"
+    assert result.saved == [settings.uploads_dir.resolve() / name]
     assert result.saved[0].read_text() == "hello" and result.rejected == []
