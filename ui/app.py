@@ -82,13 +82,14 @@ def _chat_panel(gr: Any, settings: Settings, backends: list[str], handlers: Hand
 
 def _document_panel(gr: Any, handlers: Handlers) -> dict:
     source = gr.HTML("", elem_id="gw-source")
-    listing = gr.Markdown(render.render_document_list(handlers.store.list_documents()))
+    listing = gr.HTML(render.render_document_list(handlers.store.list_documents()),
+                      elem_id="gw-doc-list")  # fmt: skip
     picker = gr.Dropdown(handlers.document_choices(), value=None, label="Read a document",
                          elem_id="gw-picker")  # fmt: skip
     document = gr.HTML("", elem_id="gw-document", js_on_load=SCROLL_TO_MARK_JS)
     upload = gr.File(label="Add documents (.txt, .md, .html, .pdf)", file_count="multiple",
                      elem_id="gw-upload", height=120)  # fmt: skip
-    status = gr.Markdown("", elem_id="gw-upload-status")
+    status = gr.HTML("", elem_id="gw-upload-status")
     return {"source": source, "listing": listing, "picker": picker, "document": document,
             "upload": upload, "status": status}  # fmt: skip
 

@@ -200,16 +200,12 @@ class Handlers:
         try:
             result = self.ingest(items or [], progress)
         except GroundworkError as exc:
-            return (f"**Upload failed:** {render.escape(str(exc))}", gr.update(), gr.update(),
-                    gr.update())  # fmt: skip
-        lines = [f"**{render.escape(result['summary'])}**"]
-        lines += [f"- added: {render.escape(name)}" for name in result["added"]]
-        lines += [f"- already there: {render.escape(name)}" for name in result["unchanged"]]
-        lines += [f"- ⚠ {render.escape(reason)}" for reason in result["skipped"]]
+            failed = f"<b>Upload failed:</b> {render.escape_name(str(exc))}"
+            return f'<div class="gw-error">{failed}</div>', *[gr.update()] * 3
         choices = self.document_choices()
         selected = self._first_added(result["added"], choices)
         return (
-            "\n".join(lines),
+            render.render_upload_status(result),
             gr.update(choices=choices, value=selected) if selected else gr.update(choices=choices),
             render.render_document_list(self.store.list_documents()),
             gr.update(visible=self.has_default_article()),
