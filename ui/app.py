@@ -52,6 +52,10 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
         )
         _wire_documents(handlers, chat, docs)
         _api_endpoints(gr, settings, handlers)
+        # Read per page load: documents ingested since start (CLI, /ingest) must show up.
+        demo.load(handlers.refresh_documents, None,
+                  [docs["listing"], docs["picker"], chat["examples"]],
+                  api_visibility="private", show_progress="hidden")  # fmt: skip
     return demo
 
 

@@ -159,7 +159,9 @@ class Handlers:
             return render.render_error(message), gr.update(), gr.update(), gr.update()
         card = render.render_source_card(citation, text)
         document = render.render_document(text, citation.start, citation.end)
-        return card, gr.update(value=citation.doc_id), document, render.render_details(answer)
+        # Fresh choices: the cited document may have been ingested after this page loaded.
+        picker = gr.update(choices=self.document_choices(), value=citation.doc_id)
+        return card, picker, document, render.render_details(answer)
 
     def show_document(self, doc_id: str | None) -> str:
         """The full text of the chosen document, escaped and unmarked."""
@@ -202,12 +204,18 @@ class Handlers:
         except GroundworkError as exc:
             failed = f"<b>Upload failed:</b> {render.escape_name(str(exc))}"
             return f'<div class="gw-error">{failed}</div>', *[gr.update()] * 3
+        listing, picker, examples = self.refresh_documents()
         choices = self.document_choices()
         selected = self._first_added(result["added"], choices)
+        if selected:
+            picker = gr.update(choices=choices, value=selected)
+        return render.render_upload_status(result), picker, listing, examples
+
+    def refresh_documents(self) -> tuple[str, Any, Any]:
+        """The document list, picker choices and example questions as the index holds them now."""
         return (
-            render.render_upload_status(result),
-            gr.update(choices=choices, value=selected) if selected else gr.update(choices=choices),
             render.render_document_list(self.store.list_documents()),
+            gr.update(choices=self.document_choices()),
             gr.update(visible=self.has_default_article()),
         )
 

@@ -13,9 +13,9 @@ import pytest
 from ingest.index import ingest_files
 from rag.answering import Answerer
 from rag.settings import Settings
-from rag.store import open_store
+from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings
-from ui.app import launch
+from ui.app import build_app, launch
 from ui.handlers import Handlers, chat_messages, export_conversation, find_citation, history_for
 
 pytestmark = pytest.mark.slow
@@ -161,3 +161,26 @@ def test_chat_handler_shows_token_deltas_then_the_verified_answer(
     assert "gw-answer" in final and 'href="#cite-0-1"' in final
     path = export_conversation(updates[-1][1])
     assert path is not None and "**Question:** Who is Sabrina Singh?" in Path(path).read_text()
+
+
+def test_documents_ingested_after_start_appear_on_page_load(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    ingest_files([ARTICLE], store, settings)
+    demo = build_app(settings, Answerer(settings, store))
+    (on_load,) = [f.fn for f in demo.fns.values() if any(t[1] == "load" for t in f.targets)]
+    note = tmp_path / "pelican.txt"
+    note.write_text("The pelican statue in Harbor Square was cast in bronze in 1911.\n")
+    ingest_files([note], store, settings)  # as the CLI would, after the app was built
+
+    listing, picker, _ = on_load()
+    assert "pelican.txt" in listing
+    doc_id = next(d["doc_id"] for d in store.list_documents() if d["source"] == "pelican.txt")
+    assert ("pelican.txt", doc_id) in picker["choices"]
+
+    handlers = on_load.__self__
+    answer = handlers.answerer.ask("What was the pelican statue in Harbor Square cast in?")
+    assert answer.citations and answer.citations[0].doc_id == doc_id, answer
+    _, selected, document, _ = handlers.show_citation("0-1", [{"question": "q", "answer": answer}])
+    assert selected["value"] == doc_id and ("pelican.txt", doc_id) in selected["choices"]
+    assert "bronze" in document
