@@ -13,7 +13,7 @@ from rag.settings import Settings
 from rag.store import Store
 from ui import render
 from ui.assets import CITE_BUTTON_ID, CITE_TARGET_ID, CSS, PAGE_JS, SCROLL_TO_MARK_JS
-from ui.handlers import Handlers, available_backends, export_conversation
+from ui.handlers import Handlers, available_backends
 
 CONCURRENCY_LIMIT = 4
 EXAMPLE_QUESTIONS = [
@@ -31,6 +31,9 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
 
     handlers = Handlers(answerer)
     backends = available_backends(settings)
+    # Conversation downloads are served straight from their own folder, not copied into
+    # Gradio's upload folder.
+    gr.set_static_paths([handlers.exports.root])
     with gr.Blocks(title="groundwork", delete_cache=(3600, 3600)) as demo:
         turns = gr.State([])
         gr.Markdown("## groundwork\nAnswers quoted from your documents — click a [n] marker "
@@ -56,6 +59,7 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
         demo.load(handlers.refresh_documents, None,
                   [docs["listing"], docs["picker"], chat["examples"]],
                   api_visibility="private", show_progress="hidden")  # fmt: skip
+        demo.unload(handlers.exports.forget)
     return demo
 
 
@@ -103,7 +107,7 @@ def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) 
     outputs = [chat["chatbot"], turns, chat["details"], chat["question"]]
     for trigger in (chat["question"].submit, chat["send"].click):
         trigger(handlers.chat, inputs, outputs, api_visibility="private").then(
-            export_conversation, turns, chat["download"], api_visibility="private"
+            handlers.exports.write, turns, chat["download"], api_visibility="private"
         )
 
     def new_conversation() -> tuple[list, list, str, str, None]:
@@ -114,7 +118,7 @@ def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) 
         None,
         [chat["chatbot"], turns, chat["details"], docs["source"], chat["download"]],
         api_visibility="private",
-    )
+    ).then(handlers.exports.forget, api_visibility="private")
 
 
 def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-import tempfile
 import threading
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -19,6 +16,7 @@ from rag.answering import Answerer
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
 from ui import render
+from ui.exports import ConversationExports
 from ui.uploads import indexed_sources, save_uploads, tidy_uploads
 
 log = logging.getLogger(__name__)
@@ -29,7 +27,6 @@ ChatUpdate = tuple[list[Message], list[Turn], str, str]
 
 _INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
-_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="groundwork-export-"))
 
 
 def available_backends(settings: Settings) -> list[str]:
@@ -89,17 +86,6 @@ def find_citation(turns: list[Turn], target: str) -> tuple[Answer, Citation] | N
     return None
 
 
-def export_conversation(turns: list[Turn]) -> str | None:
-    """Write the conversation as Markdown to a fresh file and return its path."""
-    if not turns:
-        return None
-    folder = _EXPORT_DIR / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "groundwork-conversation.md"
-    path.write_text(render.conversation_markdown(turns), encoding="utf-8")
-    return str(path)
-
-
 def report_dict(report: IngestReport, rejected: list[str]) -> dict[str, Any]:
     """An ingest report (plus upload rejections) as a JSON-friendly dict."""
     return {
@@ -119,6 +105,7 @@ class Handlers:
         self.answerer = answerer
         self.settings = answerer.settings
         self.store = answerer.store
+        self.exports = ConversationExports()
 
     def chat(
         self, question: str, turns: list[Turn] | None, backend: str, k: float

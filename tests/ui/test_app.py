@@ -16,7 +16,7 @@ from rag.settings import Settings
 from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings
 from ui.app import build_app, launch
-from ui.handlers import Handlers, chat_messages, export_conversation, find_citation, history_for
+from ui.handlers import Handlers, chat_messages, find_citation, history_for
 
 pytestmark = pytest.mark.slow
 
@@ -154,12 +154,13 @@ def test_chat_handler_shows_token_deltas_then_the_verified_answer(
     article_settings: Settings, article_answerer: Answerer
 ) -> None:
     streaming = WordStreamingAnswerer(article_settings, article_answerer.store)
-    updates = list(Handlers(streaming).chat("Who is Sabrina Singh?", [], "extractive", 4))
+    handlers = Handlers(streaming)
+    updates = list(handlers.chat("Who is Sabrina Singh?", [], "extractive", 4))
     drafts = [u[0][-1]["content"] for u in updates if "gw-draft" in u[0][-1]["content"]]
     assert len(drafts) > 5 and "Sabrina" in drafts[-1] and "href" not in drafts[-1]
     final = updates[-1][0][-1]["content"]
     assert "gw-answer" in final and 'href="#cite-0-1"' in final
-    path = export_conversation(updates[-1][1])
+    path = handlers.exports.write(updates[-1][1])
     assert path is not None and "**Question:** Who is Sabrina Singh?" in Path(path).read_text()
 
 
