@@ -31,8 +31,8 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
 
     handlers = Handlers(answerer)
     backends = available_backends(settings)
-    # Conversation downloads are served straight from their own folder, not copied into
-    # Gradio's upload folder.
+    # Conversation downloads are served from their own folder: Gradio would otherwise copy
+    # them into its upload folder, which is never served (see ``ui.serving``).
     gr.set_static_paths([handlers.exports.root])
     with gr.Blocks(title="groundwork", delete_cache=(3600, 3600)) as demo:
         turns = gr.State([])
@@ -128,7 +128,7 @@ def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
     docs["upload"].upload(
         handlers.upload,
         docs["upload"],
-        [docs["status"], docs["picker"], docs["listing"], chat["examples"]],
+        [docs["status"], docs["picker"], docs["listing"], chat["examples"], docs["upload"]],
         api_visibility="private",
     ).then(handlers.show_document, docs["picker"], docs["document"], api_visibility="private")
 
@@ -161,6 +161,8 @@ def launch(
     """Start the app on ``settings.host:port`` (queue on, analytics off); returns the Blocks."""
     del store  # the answerer already holds the store it answers from
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from ui.serving import upload_guard
+
     demo = build_app(settings, answerer)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT).launch(
         server_name=settings.host,
@@ -173,6 +175,7 @@ def launch(
         css=CSS,
         js=PAGE_JS,
         allowed_paths=[],
+        app_kwargs={"middleware": upload_guard()},  # uploads are ingested, never served back
     )
     return demo
 

@@ -190,13 +190,14 @@ class Handlers:
             result = self.ingest(items or [], progress)
         except GroundworkError as exc:
             failed = f"<b>Upload failed:</b> {render.escape_name(str(exc))}"
-            return f'<div class="gw-error">{failed}</div>', *[gr.update()] * 3
+            return f'<div class="gw-error">{failed}</div>', *[gr.update()] * 3, None
         listing, picker, examples = self.refresh_documents()
         choices = self.document_choices()
         selected = self._first_added(result["added"], choices)
         if selected:
             picker = gr.update(choices=choices, value=selected)
-        return render.render_upload_status(result), picker, listing, examples
+        # Clearing the upload box drops its links to Gradio's copies (which are not served).
+        return render.render_upload_status(result), picker, listing, examples, None
 
     def refresh_documents(self) -> tuple[str, Any, Any]:
         """The document list, picker choices and example questions as the index holds them now."""

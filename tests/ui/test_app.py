@@ -31,7 +31,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory, embeddings: Any
-) -> Iterator[tuple[str, Settings]]:
+) -> Iterator[tuple[str, Settings, Any]]:
     """The app on a free port over its own index holding the article (uploads go there too)."""
     settings = make_settings(
         tmp_path_factory.mktemp("served") / "gw", port=free_port(), max_files_per_upload=2
@@ -40,13 +40,13 @@ def served(
     ingest_files([ARTICLE], store, settings)
     demo = launch(settings, Answerer(settings, store), store, prevent_thread_lock=True)
     try:
-        yield f"http://127.0.0.1:{settings.port}/", settings
+        yield f"http://127.0.0.1:{settings.port}/", settings, demo
     finally:
         demo.close()
 
 
 @pytest.fixture(scope="module")
-def client(served: tuple[str, Settings]) -> Any:
+def client(served: tuple[str, Settings, Any]) -> Any:
     from gradio_client import Client
 
     return Client(served[0], verbose=False)
@@ -77,7 +77,7 @@ def test_ask_endpoint_reports_bad_input_as_a_message(client: Any) -> None:
 
 
 def test_ingest_endpoint_ingests_and_rejects_with_reasons(
-    client: Any, served: tuple[str, Settings], tmp_path: Path
+    client: Any, served: tuple[str, Settings, Any], tmp_path: Path
 ) -> None:
     from gradio_client import handle_file
 
@@ -96,6 +96,23 @@ def test_ingest_endpoint_ingests_and_rejects_with_reasons(
                             api_name="/ask")  # fmt: skip
     assert "blue" in answer["answer"]
     assert {c["source"] for c in answer["citations"]} == {name}
+
+
+def test_uploaded_files_are_not_served_back(served: tuple[str, Settings, Any]) -> None:
+    import httpx
+
+    url, _, demo = served
+    secret = b"The vault word is heliotrope.\n"
+    sent = httpx.post(f"{url}gradio_api/upload", files=[("files", ("secret.txt", secret))])
+    (path,) = sent.json()
+    assert Path(path).read_bytes() == secret, "the upload arrived"
+    fetched = httpx.get(f"{url}gradio_api/file={path}")
+    assert fetched.status_code == 403 and b"heliotrope" not in fetched.content
+    # The conversation download, by contrast, is still served.
+    write = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "write")
+    exported = write([{"question": "Where is the vault?", "answer": None, "error": "none"}])
+    download = httpx.get(f"{url}gradio_api/file={exported}")
+    assert download.status_code == 200 and b"Where is the vault?" in download.content
 
 
 def test_ingest_endpoint_enforces_files_per_upload(client: Any, tmp_path: Path) -> None:
