@@ -6,9 +6,10 @@ import importlib
 import logging
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import gradio as gr
+from pydantic import TypeAdapter, ValidationError
 
 from ingest.index import IngestReport, ingest_files
 from rag.answer import Answer, Citation
@@ -27,6 +28,8 @@ ChatUpdate = tuple[list[Message], list[Turn], str, str]
 
 _INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
+# k from the API is checked against the same bounds as GROUNDWORK_TOP_K.
+_TOP_K = TypeAdapter(Annotated[int, Settings.model_fields["top_k"]])
 
 
 def available_backends(settings: Settings) -> list[str]:
@@ -84,6 +87,17 @@ def find_citation(turns: list[Turn], target: str) -> tuple[Answer, Citation] | N
         if citation.n == parsed[1]:
             return answer, citation
     return None
+
+
+def checked_k(k: Any) -> int:
+    """``k`` as a whole number within the bounds of ``GROUNDWORK_TOP_K``, or a one-line error."""
+    try:
+        return _TOP_K.validate_python(k)
+    except ValidationError as exc:
+        bounds = Settings.model_json_schema()["properties"]["top_k"]
+        raise GroundworkError(
+            f"k must be a whole number from {bounds['minimum']} to {bounds['maximum']}; got {k!r}"
+        ) from exc
 
 
 def report_dict(report: IngestReport, rejected: list[str]) -> dict[str, Any]:
@@ -217,7 +231,7 @@ class Handlers:
     def ask_json(self, question: str, k: int, llm: str) -> dict[str, Any]:
         """The ``/ask`` endpoint: one answer as a JSON dict, or a clean error message."""
         try:
-            return self.answerer.ask(question, k=int(k), llm=llm or None).model_dump()
+            return self.answerer.ask(question, k=checked_k(k), llm=llm or None).model_dump()
         except GroundworkError as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -76,6 +76,14 @@ def test_ask_endpoint_reports_bad_input_as_a_message(client: Any) -> None:
         client.predict(question="   ", api_name="/ask")
 
 
+def test_ask_endpoint_rejects_k_out_of_range_with_a_message(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    for k in (0, -3, 51):
+        with pytest.raises(AppError, match=r"k must be a whole number from 1 to 50"):
+            client.predict(question="Who is Sabrina Singh?", k=k, api_name="/ask")
+
+
 def test_ingest_endpoint_ingests_and_rejects_with_reasons(
     client: Any, served: tuple[str, Settings, Any], tmp_path: Path
 ) -> None:
