@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +59,13 @@ def ingest_files(
     store: Store,
     settings: Settings,
     on_progress: Callable[[int, int, str], None] | None = None,
+    keys: Mapping[Path, str] | None = None,
 ) -> IngestReport:
-    """Load, chunk, embed and store each file; a bad file is skipped, the others still go in."""
+    """Load, chunk, embed and store each file; a bad file is skipped, the others still go in.
+
+    A file's key (its resolved path unless ``keys`` names another) says which earlier
+    document a changed version replaces.
+    """
     report = IngestReport()
     started = time.perf_counter()
     for position, path in enumerate(files):
@@ -71,7 +76,8 @@ def ingest_files(
         except DocumentRejected as exc:
             report.skipped.append(f"skipped {exc}")
             continue
-        written = index_document(document, store, settings, key=str(path.resolve()))
+        key = (keys or {}).get(path) or str(path.resolve())
+        written = index_document(document, store, settings, key=key)
         (report.added if written else report.unchanged).append(document.source)
         report.chunks += written
     if on_progress:

@@ -13,7 +13,7 @@ from rag.settings import Settings
 from rag.store import Store
 from ui import render
 from ui.assets import CITE_BUTTON_ID, CITE_TARGET_ID, CSS, PAGE_JS, SCROLL_TO_MARK_JS
-from ui.handlers import Handlers, available_backends, export_conversation
+from ui.handlers import Handlers, available_backends
 
 CONCURRENCY_LIMIT = 4
 EXAMPLE_QUESTIONS = [
@@ -31,6 +31,9 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
 
     handlers = Handlers(answerer)
     backends = available_backends(settings)
+    # Conversation downloads are served from their own folder: Gradio would otherwise copy
+    # them into its upload folder, which is never served (see ``ui.serving``).
+    gr.set_static_paths([handlers.exports.root])
     with gr.Blocks(title="groundwork", delete_cache=(3600, 3600)) as demo:
         turns = gr.State([])
         gr.Markdown("## groundwork\nAnswers quoted from your documents — click a [n] marker "
@@ -52,6 +55,11 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
         )
         _wire_documents(handlers, chat, docs)
         _api_endpoints(gr, settings, handlers)
+        # Read per page load: documents ingested since start (CLI, /ingest) must show up.
+        demo.load(handlers.refresh_documents, None,
+                  [docs["listing"], docs["picker"], chat["examples"]],
+                  api_visibility="private", show_progress="hidden")  # fmt: skip
+        demo.unload(handlers.exports.forget)
     return demo
 
 
@@ -82,13 +90,14 @@ def _chat_panel(gr: Any, settings: Settings, backends: list[str], handlers: Hand
 
 def _document_panel(gr: Any, handlers: Handlers) -> dict:
     source = gr.HTML("", elem_id="gw-source")
-    listing = gr.Markdown(render.render_document_list(handlers.store.list_documents()))
+    listing = gr.HTML(render.render_document_list(handlers.store.list_documents()),
+                      elem_id="gw-doc-list")  # fmt: skip
     picker = gr.Dropdown(handlers.document_choices(), value=None, label="Read a document",
                          elem_id="gw-picker")  # fmt: skip
     document = gr.HTML("", elem_id="gw-document", js_on_load=SCROLL_TO_MARK_JS)
     upload = gr.File(label="Add documents (.txt, .md, .html, .pdf)", file_count="multiple",
                      elem_id="gw-upload", height=120)  # fmt: skip
-    status = gr.Markdown("", elem_id="gw-upload-status")
+    status = gr.HTML("", elem_id="gw-upload-status")
     return {"source": source, "listing": listing, "picker": picker, "document": document,
             "upload": upload, "status": status}  # fmt: skip
 
@@ -98,7 +107,7 @@ def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) 
     outputs = [chat["chatbot"], turns, chat["details"], chat["question"]]
     for trigger in (chat["question"].submit, chat["send"].click):
         trigger(handlers.chat, inputs, outputs, api_visibility="private").then(
-            export_conversation, turns, chat["download"], api_visibility="private"
+            handlers.exports.write, turns, chat["download"], api_visibility="private"
         )
 
     def new_conversation() -> tuple[list, list, str, str, None]:
@@ -109,7 +118,7 @@ def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) 
         None,
         [chat["chatbot"], turns, chat["details"], docs["source"], chat["download"]],
         api_visibility="private",
-    )
+    ).then(handlers.exports.forget, api_visibility="private")
 
 
 def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
@@ -119,7 +128,7 @@ def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
     docs["upload"].upload(
         handlers.upload,
         docs["upload"],
-        [docs["status"], docs["picker"], docs["listing"], chat["examples"]],
+        [docs["status"], docs["picker"], docs["listing"], chat["examples"], docs["upload"]],
         api_visibility="private",
     ).then(handlers.show_document, docs["picker"], docs["document"], api_visibility="private")
 
@@ -152,6 +161,8 @@ def launch(
     """Start the app on ``settings.host:port`` (queue on, analytics off); returns the Blocks."""
     del store  # the answerer already holds the store it answers from
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from ui.serving import upload_guard
+
     demo = build_app(settings, answerer)
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT).launch(
         server_name=settings.host,
@@ -164,6 +175,7 @@ def launch(
         css=CSS,
         js=PAGE_JS,
         allowed_paths=[],
+        app_kwargs={"middleware": upload_guard()},  # uploads are ingested, never served back
     )
     return demo
 

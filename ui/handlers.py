@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import tempfile
 import threading
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import gradio as gr
+from pydantic import TypeAdapter, ValidationError
 
 from ingest.index import IngestReport, ingest_files
 from rag.answer import Answer, Citation
@@ -19,7 +17,8 @@ from rag.answering import Answerer
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
 from ui import render
-from ui.uploads import save_uploads
+from ui.exports import ConversationExports
+from ui.uploads import indexed_sources, save_uploads, tidy_uploads
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,8 @@ ChatUpdate = tuple[list[Message], list[Turn], str, str]
 
 _INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
-_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="groundwork-export-"))
+# k from the API is checked against the same bounds as GROUNDWORK_TOP_K.
+_TOP_K = TypeAdapter(Annotated[int, Settings.model_fields["top_k"]])
 
 
 def available_backends(settings: Settings) -> list[str]:
@@ -89,15 +89,15 @@ def find_citation(turns: list[Turn], target: str) -> tuple[Answer, Citation] | N
     return None
 
 
-def export_conversation(turns: list[Turn]) -> str | None:
-    """Write the conversation as Markdown to a fresh file and return its path."""
-    if not turns:
-        return None
-    folder = _EXPORT_DIR / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "groundwork-conversation.md"
-    path.write_text(render.conversation_markdown(turns), encoding="utf-8")
-    return str(path)
+def checked_k(k: Any) -> int:
+    """``k`` as a whole number within the bounds of ``GROUNDWORK_TOP_K``, or a one-line error."""
+    try:
+        return _TOP_K.validate_python(k)
+    except ValidationError as exc:
+        bounds = Settings.model_json_schema()["properties"]["top_k"]
+        raise GroundworkError(
+            f"k must be a whole number from {bounds['minimum']} to {bounds['maximum']}; got {k!r}"
+        ) from exc
 
 
 def report_dict(report: IngestReport, rejected: list[str]) -> dict[str, Any]:
@@ -119,6 +119,7 @@ class Handlers:
         self.answerer = answerer
         self.settings = answerer.settings
         self.store = answerer.store
+        self.exports = ConversationExports()
 
     def chat(
         self, question: str, turns: list[Turn] | None, backend: str, k: float
@@ -159,7 +160,9 @@ class Handlers:
             return render.render_error(message), gr.update(), gr.update(), gr.update()
         card = render.render_source_card(citation, text)
         document = render.render_document(text, citation.start, citation.end)
-        return card, gr.update(value=citation.doc_id), document, render.render_details(answer)
+        # Fresh choices: the cited document may have been ingested after this page loaded.
+        picker = gr.update(choices=self.document_choices(), value=citation.doc_id)
+        return card, picker, document, render.render_details(answer)
 
     def show_document(self, doc_id: str | None) -> str:
         """The full text of the chosen document, escaped and unmarked."""
@@ -189,7 +192,10 @@ class Handlers:
                 progress((done, total), desc=f"Ingesting {name}" if name else "Done")
 
         with _INGEST_LOCK:
-            report = ingest_files(saved.saved, self.store, self.settings, on_progress=on_progress)
+            before = indexed_sources(self.store, saved.keys.values())
+            report = ingest_files(saved.saved, self.store, self.settings,
+                                  on_progress=on_progress, keys=saved.keys)  # fmt: skip
+            tidy_uploads(saved, report, before, self.store)
         return report_dict(report, saved.rejected)
 
     def upload(self, items: list[Any] | None, progress: Any = _PROGRESS) -> tuple[Any, ...]:
@@ -197,18 +203,21 @@ class Handlers:
         try:
             result = self.ingest(items or [], progress)
         except GroundworkError as exc:
-            return (f"**Upload failed:** {render.escape(str(exc))}", gr.update(), gr.update(),
-                    gr.update())  # fmt: skip
-        lines = [f"**{render.escape(result['summary'])}**"]
-        lines += [f"- added: {render.escape(name)}" for name in result["added"]]
-        lines += [f"- already there: {render.escape(name)}" for name in result["unchanged"]]
-        lines += [f"- ⚠ {render.escape(reason)}" for reason in result["skipped"]]
+            failed = f"<b>Upload failed:</b> {render.escape_name(str(exc))}"
+            return f'<div class="gw-error">{failed}</div>', *[gr.update()] * 3, None
+        listing, picker, examples = self.refresh_documents()
         choices = self.document_choices()
         selected = self._first_added(result["added"], choices)
+        if selected:
+            picker = gr.update(choices=choices, value=selected)
+        # Clearing the upload box drops its links to Gradio's copies (which are not served).
+        return render.render_upload_status(result), picker, listing, examples, None
+
+    def refresh_documents(self) -> tuple[str, Any, Any]:
+        """The document list, picker choices and example questions as the index holds them now."""
         return (
-            "\n".join(lines),
-            gr.update(choices=choices, value=selected) if selected else gr.update(choices=choices),
             render.render_document_list(self.store.list_documents()),
+            gr.update(choices=self.document_choices()),
             gr.update(visible=self.has_default_article()),
         )
 
@@ -222,7 +231,7 @@ class Handlers:
     def ask_json(self, question: str, k: int, llm: str) -> dict[str, Any]:
         """The ``/ask`` endpoint: one answer as a JSON dict, or a clean error message."""
         try:
-            return self.answerer.ask(question, k=int(k), llm=llm or None).model_dump()
+            return self.answerer.ask(question, k=checked_k(k), llm=llm or None).model_dump()
         except GroundworkError as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -11,11 +11,30 @@ from rag.answer import Answer, Citation, Passage
 
 MARKER = re.compile(r"\s?\[(\d{1,3})\]")
 CONTEXT_CHARS = 160
+# HTML's specials plus every character Markdown builds links, images or emphasis from, as
+# character references: Gradio renders some HTML through a Markdown parser (the chat), and a
+# reference is never Markdown syntax, while the browser still shows the character as typed.
+_NAME_ENTITIES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+    | {c: f"&#{ord(c)};" for c in "[]()!*_`~|#\\{}"}
+)
+# Mid-line, only these can start Markdown links, images, emphasis, code, tables or HTML.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#!|<>~&])")
 
 
 def escape(text: str) -> str:
     """Text made inert for HTML: tags, entities and quotes all show as typed."""
     return html.escape(text, quote=True)
+
+
+def escape_name(name: str) -> str:
+    """A document or file name made inert in HTML that may also pass through Markdown."""
+    return str(name).translate(_NAME_ENTITIES)
+
+
+def markdown_name(name: str) -> str:
+    """A document or file name for a Markdown file: every Markdown special backslash-escaped."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(name).split()))
 
 
 def inline_text(text: str) -> str:
@@ -54,7 +73,7 @@ def render_citation_cards(citations: Sequence[Citation], turn: int) -> str:
     """One clickable card per citation: number, source and the quoted words."""
     cards = [
         f'<a class="gw-card" href="{cite_anchor(turn, c.n)}">'
-        f"<b>[{c.n}] {escape(c.source)}</b> · <i>{escape(_shorten(c.quote, 160))}</i></a>"
+        f"<b>[{c.n}] {escape_name(c.source)}</b> · <i>{escape(_shorten(c.quote, 160))}</i></a>"
         for c in citations
     ]
     return "<br>".join(cards)
@@ -133,7 +152,7 @@ def render_source_card(citation: Citation, text: str) -> str:
     """The cited passage shown above the document: source, offsets and highlighted context."""
     return (
         f'<div class="gw-source"><div class="gw-source-head">[{citation.n}] '
-        f"{escape(citation.source)} · characters {citation.start}–{citation.end}</div>"
+        f"{escape_name(citation.source)} · characters {citation.start}–{citation.end}</div>"
         f'<div class="gw-source-body">{highlight_passage(text, citation.start, citation.end)}'
         "</div></div>"
     )
@@ -154,18 +173,30 @@ def render_details(answer: Answer | None) -> str:
 
 def _passage_row(rank: int, passage: Passage) -> str:
     return (
-        f"<li><b>{escape(passage.source)}</b> characters {passage.start}–{passage.end} · "
+        f"<li><b>{escape_name(passage.source)}</b> characters {passage.start}–{passage.end} · "
         f"score {passage.score:.3f}<blockquote>{escape(_shorten(passage.text, 600))}"
         "</blockquote></li>"
     )
 
 
 def render_document_list(documents: Sequence[dict[str, Any]]) -> str:
-    """A short line naming the ingested documents (or saying there are none)."""
+    """A short HTML line naming the ingested documents (or saying there are none)."""
     if not documents:
-        return "No documents ingested yet — upload one below."
-    names = ", ".join(f"{d.get('source', '?')} ({d.get('chars', '?')} chars)" for d in documents)
-    return f"{len(documents)} document(s): {names}"
+        return '<p class="gw-muted">No documents ingested yet — upload one below.</p>'
+    names = ", ".join(
+        f"{escape_name(str(d.get('source', '?')))} ({escape(str(d.get('chars', '?')))} chars)"
+        for d in documents
+    )
+    return f'<p class="gw-doc-list">{len(documents)} document(s): {names}</p>'
+
+
+def render_upload_status(report: dict[str, Any]) -> str:
+    """The upload report as HTML: its summary, then one line per added, kept or skipped file."""
+    lines = [f"<b>{escape(str(report['summary']))}</b>"]
+    lines += [f"added: {escape_name(name)}" for name in report["added"]]
+    lines += [f"already there: {escape_name(name)}" for name in report["unchanged"]]
+    lines += [f"⚠ {escape_name(reason)}" for reason in report["skipped"]]
+    return '<div class="gw-upload-status">' + "<br>".join(lines) + "</div>"
 
 
 def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
@@ -180,7 +211,8 @@ def conversation_markdown(turns: Sequence[dict[str, Any]]) -> str:
         parsed = Answer.model_validate(answer)
         lines += [f"**Answer:** {parsed.answer}", ""]
         for c in parsed.citations:
-            lines.append(f"> [{c.n}] “{c.quote}” — {c.source}, characters {c.start}–{c.end}")
+            source = markdown_name(c.source)
+            lines.append(f"> [{c.n}] “{c.quote}” — {source}, characters {c.start}–{c.end}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

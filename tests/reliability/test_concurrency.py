@@ -6,6 +6,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from ingest.index import ingest_files
 from rag.answer import Answer
 from rag.answering import Answerer
@@ -64,3 +66,81 @@ def test_ingest_while_answering(tmp_path: Path, settings: Settings, store: Store
         final = answerer.ask(question(i))
         assert not final.refused and f"{i + 3} tortoises" in final.answer, final.answer
         assert {c.source for c in final.citations} == {f"note_{i:02d}.txt"}
+
+
+class _PausingReader:
+    """A source file read by a slow client: the first block, then a pause until told to go on."""
+
+    def __init__(self, path: Path, paused: threading.Event, resume: threading.Event) -> None:
+        self._file = path.open("rb")
+        self._paused, self._resume, self._reads = paused, resume, 0
+
+    def read(self, size: int = -1) -> bytes:
+        self._reads += 1
+        if self._reads == 2:
+            self._paused.set()
+            self._resume.wait(timeout=120)
+        return self._file.read(FIRST_BLOCK if self._reads == 1 else size)
+
+    def __enter__(self) -> _PausingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+
+FIRST_BLOCK = 10_000  # more than a write buffer, so the cut-off copy reaches the disk
+
+
+def test_concurrent_uploads_of_one_file_index_one_complete_copy(
+    tmp_path: Path, settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One upload is ingested exactly while another upload of the same file is half copied."""
+    import ingest.index
+    import ui.uploads
+    from ingest.chunk import chunk_text
+    from ui.handlers import Handlers
+
+    source = write_corpus(tmp_path / "big", count=1, filler_repeats=120)[0]
+    original = source.read_text(encoding="utf-8")
+    assert len(original.encode()) > 2 * FIRST_BLOCK
+    handlers = Handlers(Answerer(settings, store))
+    paused, resume = threading.Event(), threading.Event()
+    real_open, real_load = open, ingest.index.load_document
+    reports: dict[str, dict] = {}
+
+    def slow_open(path: object, *args: object, **kwargs: object) -> object:
+        if threading.current_thread().name == "slow" and Path(str(path)) == source:
+            return _PausingReader(source, paused, resume)
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    def upload(name: str) -> None:
+        reports[name] = handlers.ingest([str(source)])
+
+    def load_while_the_slow_copy_is_half_written(path: Path, *args: object) -> object:
+        if threading.current_thread().name == "fast" and not paused.is_set():
+            threading.Thread(target=upload, args=("slow",), name="slow").start()
+            assert paused.wait(timeout=120), "the slow upload never started copying"
+        try:
+            return real_load(path, *args)
+        finally:
+            resume.set()
+
+    monkeypatch.setattr(ui.uploads, "open", slow_open, raising=False)
+    monkeypatch.setattr(ingest.index, "load_document", load_while_the_slow_copy_is_half_written)
+    fast = threading.Thread(target=upload, args=("fast",), name="fast")
+    fast.start()
+    fast.join(timeout=300)
+    resume.set()
+    for thread in threading.enumerate():
+        if thread.name == "slow":
+            thread.join(timeout=300)
+
+    assert set(reports) == {"fast", "slow"}
+    assert [r["skipped"] for r in reports.values()] == [[], []]
+    assert sorted(len(r["added"]) for r in reports.values()) == [0, 1], reports
+    assert sorted(len(r["unchanged"]) for r in reports.values()) == [0, 1], reports
+    (document,) = store.list_documents()
+    assert store.document_text(document["doc_id"]) == original
+    expected = len(chunk_text(original, settings.chunk_size, settings.chunk_overlap))
+    assert document["chunks"] == store.chunk_count() == expected

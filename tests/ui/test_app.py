@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +13,10 @@ import pytest
 from ingest.index import ingest_files
 from rag.answering import Answerer
 from rag.settings import Settings
-from rag.store import open_store
+from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings
-from ui.app import launch
-from ui.handlers import Handlers, chat_messages, export_conversation, find_citation, history_for
+from ui.app import build_app, launch
+from ui.handlers import Handlers, chat_messages, find_citation, history_for
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +31,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory, embeddings: Any
-) -> Iterator[tuple[str, Settings]]:
+) -> Iterator[tuple[str, Settings, Any]]:
     """The app on a free port over its own index holding the article (uploads go there too)."""
     settings = make_settings(
         tmp_path_factory.mktemp("served") / "gw", port=free_port(), max_files_per_upload=2
@@ -39,13 +40,13 @@ def served(
     ingest_files([ARTICLE], store, settings)
     demo = launch(settings, Answerer(settings, store), store, prevent_thread_lock=True)
     try:
-        yield f"http://127.0.0.1:{settings.port}/", settings
+        yield f"http://127.0.0.1:{settings.port}/", settings, demo
     finally:
         demo.close()
 
 
 @pytest.fixture(scope="module")
-def client(served: tuple[str, Settings]) -> Any:
+def client(served: tuple[str, Settings, Any]) -> Any:
     from gradio_client import Client
 
     return Client(served[0], verbose=False)
@@ -75,8 +76,16 @@ def test_ask_endpoint_reports_bad_input_as_a_message(client: Any) -> None:
         client.predict(question="   ", api_name="/ask")
 
 
+def test_ask_endpoint_rejects_k_out_of_range_with_a_message(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    for k in (0, -3, 51):
+        with pytest.raises(AppError, match=r"k must be a whole number from 1 to 50"):
+            client.predict(question="Who is Sabrina Singh?", k=k, api_name="/ask")
+
+
 def test_ingest_endpoint_ingests_and_rejects_with_reasons(
-    client: Any, served: tuple[str, Settings], tmp_path: Path
+    client: Any, served: tuple[str, Settings, Any], tmp_path: Path
 ) -> None:
     from gradio_client import handle_file
 
@@ -85,15 +94,33 @@ def test_ingest_endpoint_ingests_and_rejects_with_reasons(
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ\x00\x00")
     report = client.predict(files=[handle_file(note), handle_file(bad)], api_name="/ingest")
-    assert report["added"] == ["zebra_note.txt"]
+    (name,) = report["added"]
+    assert re.fullmatch(r"zebra_note-[0-9a-f]{8}\.txt", name)
     assert any("tool.exe" in line and "unsupported" in line for line in report["skipped"])
-    assert (served[1].uploads_dir / "zebra_note.txt").is_file()
+    assert (served[1].uploads_dir / name).is_file()
     again = client.predict(files=[handle_file(note)], api_name="/ingest")
-    assert again["added"] == [] and again["unchanged"] == ["zebra_note.txt"]
+    assert again["added"] == [] and again["unchanged"] == [name]
     answer = client.predict(question="What colour was the zebra crossing repainted?",
                             api_name="/ask")  # fmt: skip
     assert "blue" in answer["answer"]
-    assert {c["source"] for c in answer["citations"]} == {"zebra_note.txt"}
+    assert {c["source"] for c in answer["citations"]} == {name}
+
+
+def test_uploaded_files_are_not_served_back(served: tuple[str, Settings, Any]) -> None:
+    import httpx
+
+    url, _, demo = served
+    secret = b"The vault word is heliotrope.\n"
+    sent = httpx.post(f"{url}gradio_api/upload", files=[("files", ("secret.txt", secret))])
+    (path,) = sent.json()
+    assert Path(path).read_bytes() == secret, "the upload arrived"
+    fetched = httpx.get(f"{url}gradio_api/file={path}")
+    assert fetched.status_code == 403 and b"heliotrope" not in fetched.content
+    # The conversation download, by contrast, is still served.
+    write = next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "write")
+    exported = write([{"question": "Where is the vault?", "answer": None, "error": "none"}])
+    download = httpx.get(f"{url}gradio_api/file={exported}")
+    assert download.status_code == 200 and b"Where is the vault?" in download.content
 
 
 def test_ingest_endpoint_enforces_files_per_upload(client: Any, tmp_path: Path) -> None:
@@ -152,10 +179,34 @@ def test_chat_handler_shows_token_deltas_then_the_verified_answer(
     article_settings: Settings, article_answerer: Answerer
 ) -> None:
     streaming = WordStreamingAnswerer(article_settings, article_answerer.store)
-    updates = list(Handlers(streaming).chat("Who is Sabrina Singh?", [], "extractive", 4))
+    handlers = Handlers(streaming)
+    updates = list(handlers.chat("Who is Sabrina Singh?", [], "extractive", 4))
     drafts = [u[0][-1]["content"] for u in updates if "gw-draft" in u[0][-1]["content"]]
     assert len(drafts) > 5 and "Sabrina" in drafts[-1] and "href" not in drafts[-1]
     final = updates[-1][0][-1]["content"]
     assert "gw-answer" in final and 'href="#cite-0-1"' in final
-    path = export_conversation(updates[-1][1])
+    path = handlers.exports.write(updates[-1][1])
     assert path is not None and "**Question:** Who is Sabrina Singh?" in Path(path).read_text()
+
+
+def test_documents_ingested_after_start_appear_on_page_load(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    ingest_files([ARTICLE], store, settings)
+    demo = build_app(settings, Answerer(settings, store))
+    (on_load,) = [f.fn for f in demo.fns.values() if any(t[1] == "load" for t in f.targets)]
+    note = tmp_path / "pelican.txt"
+    note.write_text("The pelican statue in Harbor Square was cast in bronze in 1911.\n")
+    ingest_files([note], store, settings)  # as the CLI would, after the app was built
+
+    listing, picker, _ = on_load()
+    assert "pelican.txt" in listing
+    doc_id = next(d["doc_id"] for d in store.list_documents() if d["source"] == "pelican.txt")
+    assert ("pelican.txt", doc_id) in picker["choices"]
+
+    handlers = on_load.__self__
+    answer = handlers.answerer.ask("What was the pelican statue in Harbor Square cast in?")
+    assert answer.citations and answer.citations[0].doc_id == doc_id, answer
+    _, selected, document, _ = handlers.show_citation("0-1", [{"question": "q", "answer": answer}])
+    assert selected["value"] == doc_id and ("pelican.txt", doc_id) in selected["choices"]
+    assert "bronze" in document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,13 +97,13 @@ def test_ask_click_citation_upload_and_stay_inert(
         'Markup test: <img src=x onerror="window.__pwned=3"> <script>window.__pwned=4</script>\n'
     )
     page.locator("#gw-upload input[type=file]").set_input_files(str(note))
-    page.get_by_text("added: zebra_note.txt").wait_for()
+    page.get_by_text(re.compile(r"added: zebra_note-[0-9a-f]{8}\.txt")).wait_for()
     page.locator("#gw-document .gw-doc-text", has_text="zebra crossing").wait_for()
     assert "<script>window.__pwned=4</script>" in page.locator("#gw-document").inner_text()
 
     bot = ask(page, "What colour was the zebra crossing repainted?", 1)
     assert "blue" in bot.locator(".gw-answer").inner_text()
-    assert "zebra_note.txt" in bot.locator("a.gw-card").first.inner_text()
+    assert re.search(r"zebra_note-[0-9a-f]{8}\.txt", bot.locator("a.gw-card").first.inner_text())
 
     hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> hi?'
     ask(page, hostile, 2)
@@ -112,6 +113,41 @@ def test_ask_click_citation_upload_and_stay_inert(
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
     assert page.locator("#gw-chat .message-content img, #gw-chat script").count() == 0
     assert page.locator("#gw-document img, #gw-document script").count() == 0
+
+
+HOSTILE_NAME = "![pic](https:evil.example) [click](https:evil.example).txt"
+
+
+def test_a_document_ingested_after_start_is_listed_inertly_and_cited(
+    page: Any, app_url: tuple[str, Answerer], tmp_path: Path
+) -> None:
+    answerer = app_url[1]
+    note = tmp_path / HOSTILE_NAME
+    note.write_text("The pelican statue in Harbor Square was cast in bronze in 1911.\n")
+    ingest_files([note], answerer.store, answerer.settings)  # as the CLI would, after start
+    page.reload()
+
+    listing = page.locator("#gw-doc-list")
+    listing.get_by_text(HOSTILE_NAME, exact=False).wait_for()
+    page.locator("#gw-picker input").click()
+    page.locator('#gw-picker [data-testid="dropdown-option"]', has_text=HOSTILE_NAME).wait_for()
+    page.keyboard.press("Escape")
+
+    bot = ask(page, "What was the pelican statue in Harbor Square cast in?", 0)
+    assert HOSTILE_NAME in bot.locator("a.gw-card").first.inner_text()
+    bot.locator("a.gw-card").first.click()
+    page.locator("#gw-document mark", has_text="bronze").wait_for()
+    assert page.locator("#gw-picker input").input_value() == HOSTILE_NAME
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download conversation (.md)").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "pelican statue" in exported and "\\[click\\]\\(https:evil.example\\)" in exported
+
+    for panel in ("#gw-doc-list", "#gw-picker", "#gw-chat", "#gw-source"):
+        assert page.locator(f"{panel} img").count() == 0, panel
+        hrefs = page.locator(f"{panel} a").evaluate_all("links => links.map(a => a.href)")
+        assert all("#cite-" in href for href in hrefs), (panel, hrefs)
 
 
 def _inside(inner: dict[str, float] | None, outer: dict[str, float] | None) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -9,8 +11,9 @@ import pytest
 
 from rag.answer import Answer, Citation, Passage, RemovedSentence
 from tests.conftest import make_settings
+from tests.reliability.inert import assert_inert
 from ui import render
-from ui.uploads import sanitize_filename, save_uploads
+from ui.uploads import sanitize_filename, save_uploads, stored_name
 
 TEXT = "First paragraph here.\n\nThe <b>cat</b> sat & purred. Then it slept.\n\nLast one."
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
@@ -150,7 +153,8 @@ def test_save_uploads_enforces_limits_and_never_follows_symlinks(tmp_path: Path)
     outside = tmp_path / "outside.txt"
     outside.write_text("precious")
     settings.uploads_dir.mkdir(parents=True)
-    (settings.uploads_dir / "trap.txt").symlink_to(outside)
+    trap = stored_name("trap.txt", hashlib.sha256(b"new text").hexdigest())
+    (settings.uploads_dir / trap).symlink_to(outside)
     sources = tmp_path / "in"
     sources.mkdir()
     files = {"trap.txt": "new text", "big.md": "x" * 51, "virus.exe": "MZ", "fourth.txt": "y"}
@@ -169,5 +173,55 @@ def test_save_uploads_writes_sanitised_copies(tmp_path: Path) -> None:
     source = tmp_path / "My Notes (v2).txt"
     source.write_text("hello")
     result = save_uploads([{"path": str(source)}], settings)
-    assert result.saved == [settings.uploads_dir.resolve() / "My_Notes_v2.txt"]
+    name = f"My_Notes_v2-{hashlib.sha256(b'hello').hexdigest()[:8]}.txt"
+    assert result.saved == [settings.uploads_dir.resolve() / name]
     assert result.saved[0].read_text() == "hello" and result.rejected == []
+
+
+HOSTILE_NAMES = ["[click](https:evil.example).txt", "![pic](https:evil.example).txt",
+                 "<img src=x onerror=alert(1)>.md", "*bold* `code` <b>x</b> & [1].txt"]  # fmt: skip
+
+
+def shown_through_markdown(fragment: str) -> str:
+    """The fragment as a Markdown renderer (Gradio's Markdown, Chatbot) would turn it into HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(fragment)
+
+
+def assert_name_inert(fragment: str) -> None:
+    """No link, image or Markdown link syntax comes out of a name, as HTML or through Markdown."""
+    assert "](" not in fragment, "Markdown link syntax survived unescaped"
+    assert_inert(fragment)
+    assert_inert(shown_through_markdown(fragment))
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_document_names_render_inertly_everywhere(name: str) -> None:
+    text = "The pelican statue was cast in bronze in 1911."
+    cited = citation(1, 0, len(text), text=text, source=name)
+    passage = Passage(chunk_id="c", source=name, doc_id="d", start=0, end=9, score=0.5, text=text)
+    places = {
+        "documents list": render.render_document_list([{"source": name, "chars": len(text)}]),
+        "citation cards": render.render_citation_cards([cited], turn=0),
+        "answer bubble": render.render_answer(answer("Bronze [1].", [cited]), turn=0),
+        "source card": render.render_source_card(cited, text),
+        "details": render.render_details(answer("Bronze [1].", [cited], passages=[passage])),
+        "upload status": render.render_upload_status(
+            {"summary": "done", "added": [name], "unchanged": [name], "skipped": [f"{name}: bad"]}
+        ),
+    }
+    for place, fragment in places.items():
+        assert_name_inert(fragment)
+        shown = html_lib.unescape(re.sub(r"<[^>]*>", "", fragment))
+        assert name in shown, (place, shown)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_document_names_in_the_downloaded_conversation_are_inert(name: str) -> None:
+    text = "The pelican statue was cast in bronze in 1911."
+    cited = answer("Bronze [1].", [citation(1, 0, 9, text, name)])
+    turns = [{"question": "What?", "answer": cited}]
+    shown = shown_through_markdown(render.conversation_markdown(turns))
+    assert "<img" not in shown and "<a " not in shown and "<b>" not in shown, shown
+    assert html_lib.unescape(re.sub(r"<[^>]*>", "", shown)).count(name) == 1
