@@ -49,6 +49,10 @@ def eval_command(
         Split | None,
         typer.Option("--split", help="Run the question corpus's documents of this split."),
     ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", min=1, help="With --split: a seeded random N of its questions."),
+    ] = None,
 ) -> None:
     """Score groundedness, correctness and refusals; exit 1 when a threshold is missed.
 
@@ -69,7 +73,7 @@ def eval_command(
     try:
         _, failures, paths = evaluate(
             settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
-            judge=judge, ragas=ragas, split=split.value if split else None,
+            judge=judge, ragas=ragas, split=split.value if split else None, sample=sample,
         )  # fmt: skip
     except GroundworkError as exc:
         typer.echo(f"error: {exc}", err=True)

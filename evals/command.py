@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from langchain_core.language_models import BaseChatModel
 
@@ -18,6 +20,8 @@ from evals.summary import gate, load_thresholds, summarise
 from rag.embeddings import get_embeddings
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
+
+T = TypeVar("T")
 
 
 def default_checker() -> Checker:
@@ -38,18 +42,20 @@ def evaluate(
     judge: str | None = None,
     ragas: Path | None = None,
     split: str | None = None,
+    sample: int | None = None,
 ) -> tuple[list[SampleResult], list[str], list[Path]]:
     """Run, write the reports, and return the results, the gate failures and the report paths.
 
     ``judge`` names a model backend that adds ``judge_faithfulness``; ``ragas`` is a .jsonl or
     .csv file to write the results to in ragas' column format (listed last among the paths);
-    ``split`` runs the question corpus's documents of that split instead of datasets/corpus.
+    ``split`` runs the question corpus's documents of that split instead of datasets/corpus,
+    all its questions or a seeded random ``sample`` of them.
     """
     if ragas is not None and ragas.suffix.lower() not in (".jsonl", ".json", ".csv"):
         raise GroundworkError(f"--ragas {ragas}: use a .jsonl or .csv file name")
     judge_model = make_judge(judge, settings) if judge else None
     if split is not None:
-        items, results = run_split(split, backends, settings, on_progress, judge_model)
+        items, results = run_split(split, backends, settings, on_progress, judge_model, sample)
     else:
         items = [item for path in (datasets or default_datasets()) for item in load_dataset(path)]
         corpus_paths = corpus or [DEFAULT_CORPUS]
@@ -79,6 +85,7 @@ def run_split(
     settings: Settings,
     on_progress: Callable[[int, int], None] | None = None,
     judge_model: BaseChatModel | None = None,
+    sample: int | None = None,
     corpus_dir: Path = CORPUS_DIR,
 ) -> tuple[list[EvalItem], list[SampleResult]]:
     """Ask each corpus document of ``split`` its own questions, over an index of it alone."""
@@ -87,6 +94,8 @@ def run_split(
         (doc, [q.as_eval_item() for q in load_questions(question_file(doc.doc_id, corpus_dir))])
         for doc in documents
     ]
+    if sample is not None:
+        per_document = sampled(per_document, sample)
     total = sum(len(items) for _, items in per_document) * len(backends)
     items: list[EvalItem] = []
     results: list[SampleResult] = []
@@ -107,3 +116,14 @@ def run_split(
         items += doc_items
         results += doc_results
     return items, results
+
+
+def sampled(per_document: list[tuple[T, list[EvalItem]]], n: int) -> list[tuple[T, list[EvalItem]]]:
+    """A seeded random ``n`` of all the questions, kept with their documents and in order."""
+    everything = [(d, item.id) for d, (_, items) in enumerate(per_document) for item in items]
+    keep = set(random.Random(0).sample(everything, min(n, len(everything))))
+    chosen = [
+        (doc, [item for item in items if (d, item.id) in keep])
+        for d, (doc, items) in enumerate(per_document)
+    ]
+    return [(doc, items) for doc, items in chosen if items]
