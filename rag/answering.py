@@ -131,10 +131,10 @@ class Answerer:
         yield answer
 
     def _weak(self, ranked: list[ScoredSentence], query_vector: list[float]) -> bool:
-        """Whether the best sentence is too poor, or too ordinary for these documents, to answer."""
+        """Whether the best sentence is too poor, or too ordinary for its document, to answer."""
         if not ranked or ranked[0].score < self.settings.refusal_threshold:
             return True
-        baseline = self.baseline.level(query_vector, self.store.document_ids())
+        baseline = self.baseline.level(query_vector, ranked[0].doc_id)
         return baseline is not None and ranked[0].dense - baseline < self.settings.standout_margin
 
     def prepare(self, name: str) -> None:
