@@ -27,9 +27,9 @@ from rag.generation import (
     CANDIDATE_COUNT,
     GroundedDraft,
     SupportCheck,
-    looks_like_instruction,
     write_grounded,
 )
+from rag.injection import unquotable
 from rag.overview import MODEL_OVERVIEW_NOTICE, model_candidates, overview_notice, plan_overview
 from rag.question import (
     Turn,
@@ -202,8 +202,9 @@ class Answerer:
         clock = time.perf_counter()
         query_vector = self.store.embeddings.embed_query(question)
         ranked = candidate_sentences(question, query_vector, chunks, self.store)
-        # Sentences that address the assistant are never quoted nor offered to the model.
-        ranked = [s for s in ranked if not looks_like_instruction(s.text)]
+        # Sentences that address the assistant or carry a link are never quoted nor offered to
+        # the model, so an order a model might restate as a plain claim has nothing to cite.
+        ranked = [s for s in ranked if not unquotable(s.text)]
         weak = self._weak(ranked, query_vector)
         timings["rank"] = timings.get("rank", 0.0) + _ms(clock)
         return chunks, [] if weak else ranked
