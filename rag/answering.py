@@ -27,9 +27,9 @@ from rag.generation import (
     CANDIDATE_COUNT,
     GroundedDraft,
     SupportCheck,
-    looks_like_instruction,
     write_grounded,
 )
+from rag.injection import unquotable
 from rag.overview import MODEL_OVERVIEW_NOTICE, model_candidates, overview_notice, plan_overview
 from rag.question import (
     Turn,
@@ -131,10 +131,10 @@ class Answerer:
         yield answer
 
     def _weak(self, ranked: list[ScoredSentence], query_vector: list[float]) -> bool:
-        """Whether the best sentence is too poor, or too ordinary for these documents, to answer."""
+        """Whether the best sentence is too poor, or too ordinary for its document, to answer."""
         if not ranked or ranked[0].score < self.settings.refusal_threshold:
             return True
-        baseline = self.baseline.level(query_vector, self.store.document_ids())
+        baseline = self.baseline.level(query_vector, ranked[0].doc_id)
         return baseline is not None and ranked[0].dense - baseline < self.settings.standout_margin
 
     def prepare(self, name: str) -> None:
@@ -202,8 +202,9 @@ class Answerer:
         clock = time.perf_counter()
         query_vector = self.store.embeddings.embed_query(question)
         ranked = candidate_sentences(question, query_vector, chunks, self.store)
-        # Sentences that address the assistant are never quoted nor offered to the model.
-        ranked = [s for s in ranked if not looks_like_instruction(s.text)]
+        # Sentences that address the assistant or carry a link are never quoted nor offered to
+        # the model, so an order a model might restate as a plain claim has nothing to cite.
+        ranked = [s for s in ranked if not unquotable(s.text)]
         weak = self._weak(ranked, query_vector)
         timings["rank"] = timings.get("rank", 0.0) + _ms(clock)
         return chunks, [] if weak else ranked

@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 from rag.answer import Citation
 from rag.extractive import ScoredSentence
 from rag.sentences import split_sentences
+from rag.text import visible_text
 
 MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
+# A Markdown link whose text is a marker, "[1](https://.../cite)": the marker, then its target
+# (one level of brackets inside, as in "javascript:alert(1)").
+_LINKED_MARKER = re.compile(
+    r"(\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])\(\s*[^()\s]*(?:\([^()]*\)[^()\s]*)*\s*\)"
+)
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _UNFINISHED_MARKER = re.compile(r"\[[\d\s,;]*$")
@@ -43,13 +49,27 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+", " ", bare).strip()
 
 
+def as_written(text: str) -> str:
+    """Text with its markers made readable: "[2\u200b]" and "［2］" become "[2]" (NFKC, invisible
+    characters dropped) and a link on a marker, "[1](https://...)", leaves just the marker."""
+    return _LINKED_MARKER.sub(r"\1", visible_text(text))
+
+
 def without_footnotes(quote: str) -> str:
-    """A quoted sentence as shown in an answer: its own ``[n]`` cannot pass for a citation."""
-    return strip_markers(quote) if MARKER.search(quote) else quote
+    """A quoted sentence as shown in an answer: its own ``[n]`` cannot pass for a citation.
+
+    Only the shown text changes; the citation still quotes ``document_text[start:end]``.
+    """
+    visible = as_written(quote)
+    return strip_markers(visible) if MARKER.search(visible) else quote
 
 
 def split_cited(draft: str) -> list[DraftSentence]:
-    """Sentences of a draft; markers written after a full stop belong to the sentence before."""
+    """Sentences of a draft; markers written after a full stop belong to the sentence before.
+
+    The draft is read ``as_written``: a marker hidden from the parser must not reach the reader.
+    """
+    draft = as_written(draft)
     sentences: list[DraftSentence] = []
     for span in split_sentences(draft):
         piece = draft[span.start : span.end]
@@ -81,7 +101,7 @@ class SentenceStream:
         """Sentences completed by ``delta`` (a sentence is complete once the next one has text)."""
         self.text += delta
         # "Sentence. [2" may still become "Sentence. [2]": that marker belongs to the sentence.
-        sentences = split_cited(_UNFINISHED_MARKER.sub("", self.text))
+        sentences = split_cited(_UNFINISHED_MARKER.sub("", as_written(self.text)))
         ready = sentences[self._emitted : max(self._emitted, len(sentences) - 1)]
         self._emitted += len(ready)
         return ready

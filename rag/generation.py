@@ -16,7 +16,7 @@ from rag.answer import REFUSAL_PREFIX, Citation, RemovedSentence
 from rag.citations import CitationNumbering, DraftSentence, SentenceStream, valid_markers
 from rag.extractive import ScoredSentence
 from rag.injection import commands_the_assistant as commands_the_assistant
-from rag.injection import looks_like_instruction
+from rag.injection import unquotable
 from rag.text import content_terms, words
 
 CANDIDATE_COUNT = 5
@@ -106,8 +106,8 @@ def ground_sentence(
     """
     if sentence.text.startswith(REFUSAL_PREFIX):
         return (), "the model declined although the documents seem to answer"
-    if looks_like_instruction(sentence.text):
-        return (), "addresses the assistant or carries markup, which is never shown"
+    if unquotable(sentence.text):
+        return (), "addresses the assistant or carries markup or a link, which is never shown"
     cited = valid_markers(sentence.markers, len(candidates))
     reason = "no citation marker pointing at a candidate sentence"
     if cited:

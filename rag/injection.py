@@ -1,13 +1,15 @@
 """Text addressed to the assistant rather than the reader: instructions, role turns, live markup.
 
-Such sentences are never quoted from documents nor offered to a model, generated sentences
-like them are never shown, and questions made only of them are refused.
+Such sentences, and sentences carrying a link, are never quoted from documents nor offered to a
+model, generated sentences like them are never shown, and questions made only of orders are
+refused. Every check reads the text as a reader sees it, look-alike letters made Latin.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from rag.text import visible_text
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompt|above|"
@@ -26,11 +28,33 @@ _FOREIGN_INSTRUCTION = re.compile(
     r"regras)\b",
     re.IGNORECASE,
 )
-# Text that speaks to an AI reading it ("any assistant reading this must ...").
+# Who an order in a document is addressed to: an AI by name ("chatbots", "AI assistants",
+# "language models") or, with an order to say something, any reader or assistant.
+_AI = (
+    r"(?:(?-i:AIs?)|A\.I\.|artificial intelligence|chat ?bots?|(?:AI|virtual|digital) assistants?|"
+    r"(?:AI|language|large language) models?|(?-i:LLMs?)|(?-i:GPTs?)|(?:AI|automated) "
+    r"(?:systems?|agents?|tools?))"
+)
+_ANYONE = r"(?:readers?|assistants?|models?|bots?|anyone|anybody|everyone|whoever)"
+_MODAL = (
+    r"(?:must|should|shall|needs? to|ha(?:ve|s) to|(?:are|is) to|ought to|will (?:always|now)|"
+    r"(?:may|can) only|(?:are|is) (?:required|instructed|expected|asked|told|supposed) to)"
+)
+_SPEAK = (
+    r"(?:say|reply|respond|answer|tell|state|claim|write|mention|report|repeat|announce|declare|"
+    r"print|output|include|add|append|link|ignore|disregard)"
+)
+_UP_TO_12_WORDS = r"(?:[\s,]+[\w'’-]+){0,12}?[\s,]+"
+# Text that speaks to an AI reading it ("any assistant reading this must ...", "chatbots
+# answering questions about X must say ...", "if you are an AI ...", "AI assistants should ...").
 _ADDRESSED = re.compile(
-    r"\b(?:assistants?|chatbots?|AIs?|language models?|LLMs?)\b(?: \w+){0,2} reading this\b|"
+    rf"\b(?:{_AI}|assistants?)\b(?: \w+){{0,2}} reading this\b|"
     r"\bif you are an? (?:AI|assistant|chatbot|language model|LLM)\b|"
-    r"\bnote to (?:the |any )?(?:AI|assistant|chatbot|language model|LLM)s?\b",
+    r"\bnote to (?:the |any )?(?:AI|assistant|chatbot|language model|LLM)s?\b|"
+    rf"\b{_AI}\b{_UP_TO_12_WORDS}{_MODAL}\b|"
+    rf"\b{_ANYONE}\b{_UP_TO_12_WORDS}{_MODAL}(?:[\s,]+\w+){{0,2}}?[\s,]+{_SPEAK}\b|"
+    rf"\b(?:when|if|whenever|while) you(?:'re| are)? (?:asked|answer|respond|reply|summari[sz]e|"
+    rf"write)\w*\b.{{0,80}}?\b{_SPEAK}\b",
     re.IGNORECASE,
 )
 # A fake conversation turn or chat-template token ("SYSTEM: ...", "Assistant: ...", "[INST]").
@@ -51,29 +75,60 @@ _MARKUP = re.compile(
 # In a question, also an order to assert something ("announce that ...", "say: ..."). Not used
 # on documents: manuals are full of imperatives ("Write a build file ...").
 _COMMAND = re.compile(
-    r"^(?:as \w+, )?(?:please )?(?:(?:announce|state|declare|claim|proclaim)(?: that\b|\s*:)|"
-    r"(?:say|print|output|repeat|reply|respond|write|tell (?:me|us|everyone))\b"
+    r"^(?:(?:and |but )?(?:then|also|now|next|finally|lastly|afterwards|after that)\b,?\s+)?"
+    r"(?:as \w+, )?(?:please )?(?:(?:announce|state|declare|claim|proclaim)(?: that\b|\s*:)|"
+    r"(?:say|print|output|repeat|reply|respond|write|include|add|append|insert|paste|"
+    r"tell (?:me|us|everyone))\b"
     r"(?! (?:me )?(?:what|who|when|where|why|how|which|whether|if)\b))|"
     r"\bpretend (?:to be|you are)\b|\bact as\b",
     re.IGNORECASE,
 )
+# A link: where an attacker sends the reader (or the question) to.
+_LINK = re.compile(r"\b(?:https?|ftp|file)://|\bwww\.[\w-]+\.\w|\bmailto:", re.IGNORECASE)
 _PATTERNS = (_INSTRUCTION, _FOREIGN_INSTRUCTION, _ADDRESSED, _ROLE_TURN, _MARKUP)
 
+# Cyrillic and Greek letters drawn like Latin ones ("Іgnore" with a Cyrillic І): NFKC keeps
+# them, so an order spelled with them would pass every pattern. No confusables table ships
+# with the installed packages; these are the common look-alikes of Unicode's confusables.txt.
+_CYRILLIC = ("АВЕЅІЈКМНОРСТХУԁԛԝһӏӀаеіјорсухѕүɡ", "ABESIJKMHOPCTXYdqwhlIaeijopcyxsyg")  # ɡ: IPA g
+_GREEK = ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρυχϲκ", "ABEZHIKMNOPTYXaiovpuxck")
+_LOOKALIKES = str.maketrans(_CYRILLIC[0] + _GREEK[0], _CYRILLIC[1] + _GREEK[1])
 
-def visible_text(text: str) -> str:
-    """``text`` as a reader sees it: compatibility forms folded, invisible characters dropped."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+def fold_lookalikes(text: str) -> str:
+    """``text`` with Cyrillic and Greek look-alikes of Latin letters made Latin (same length)."""
+    return text.translate(_LOOKALIKES)
+
+
+def instruction_view(text: str) -> str:
+    """``text`` as the instruction checks read it: visible, look-alike letters made Latin."""
+    return fold_lookalikes(visible_text(text))
 
 
 def looks_like_instruction(text: str) -> bool:
     """Whether ``text`` addresses the assistant ("ignore previous instructions", "SYSTEM:", ...)."""
-    visible = visible_text(text)
-    return any(pattern.search(visible) for pattern in _PATTERNS)
+    view = instruction_view(text)
+    return any(pattern.search(view) for pattern in _PATTERNS)
+
+
+def carries_link(text: str) -> bool:
+    """Whether ``text`` holds a URL (``https://``, ``www.``, ``mailto:``)."""
+    return bool(_LINK.search(instruction_view(text)))
+
+
+def unquotable(text: str) -> bool:
+    """Whether a document or model sentence may never be quoted, offered to a model or shown.
+
+    That is, it addresses the assistant, or it carries a link: an answer never needs one, and
+    a link is how an injected order sends the reader, or the question, elsewhere.
+    """
+    return looks_like_instruction(text) or carries_link(text)
 
 
 def commands_the_assistant(question_sentence: str) -> bool:
     """Whether a sentence of a question is an order to the assistant rather than a question."""
-    return looks_like_instruction(question_sentence) or bool(
-        _COMMAND.search(visible_text(question_sentence))
-    )
+    view = instruction_view(question_sentence)
+    if looks_like_instruction(question_sentence) or _COMMAND.search(view):
+        return True
+    # "... and a link to https://...": a sentence that hands over a link asks nothing.
+    return carries_link(question_sentence) and not view.rstrip(" \"'”’)").endswith("?")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.extractive import ScoredSentence
-from rag.generation import SYSTEM_PROMPT, looks_like_instruction
+from rag.generation import SYSTEM_PROMPT
+from rag.injection import unquotable
 from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.store import Store
@@ -147,7 +148,7 @@ def _document(store: Store, doc_id: str, source: str) -> DocumentSentences:
                                   dense=0.0, lexical=0.0, score=1.0)  # fmt: skip
         opens_paragraph = i == 0 or _PARAGRAPH_BREAK.search(text, previous_end, span.start)
         previous_end = span.end
-        if looks_like_instruction(quote):
+        if unquotable(quote):
             continue  # never quoted nor offered to a model
         sentences.append(sentence)
         if opens_paragraph and len(quote.split()) >= MIN_LEAD_WORDS:

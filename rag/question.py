@@ -11,7 +11,8 @@ from langchain_core.language_models import BaseChatModel
 from rag.errors import BadQuestion
 from rag.followup import deterministic_rewrite, model_rewrite, needs_context
 from rag.generation import as_data, commands_the_assistant
-from rag.sentences import split_sentences
+from rag.injection import fold_lookalikes
+from rag.sentences import Span, split_sentences
 from rag.text import content_terms
 
 Turn = Mapping[str, str]
@@ -35,18 +36,24 @@ def clean_question(question: str, max_chars: int) -> str:
 
 def only_instructions(question: str) -> bool:
     """Whether every sentence of the question addresses the assistant instead of the documents."""
-    spans = split_sentences(as_data(question))
     text = as_data(question)
+    spans = _sentences(text)
     return bool(spans) and all(commands_the_assistant(text[s.start : s.end]) for s in spans)
 
 
 def without_instructions(question: str) -> str:
     """The question minus sentences addressed to the assistant, if any other sentence is left."""
     question = as_data(question)
-    spans = split_sentences(question)
+    spans = _sentences(question)
     kept = [question[s.start : s.end] for s in spans]
     kept = [text for text in kept if not commands_the_assistant(text)]
     return " ".join(kept) if kept and len(kept) < len(spans) else question
+
+
+def _sentences(question: str) -> list[Span]:
+    # An order may start with a look-alike capital ("Іgnore", Cyrillic І) that the splitter
+    # would not take for a sentence start; folding keeps every offset.
+    return split_sentences(fold_lookalikes(question))
 
 
 def standalone_question(

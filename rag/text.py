@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -32,6 +33,16 @@ MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+
+def visible_text(text: str) -> str:
+    """``text`` as a reader sees it: compatibility forms folded (NFKC), invisible ones dropped.
+
+    For detecting and displaying only: stored offsets always refer to the original text.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -4,10 +4,12 @@ from rag.citations import (
     CitationNumbering,
     DraftSentence,
     SentenceStream,
+    as_written,
     markers_in,
     split_cited,
     strip_markers,
     valid_markers,
+    without_footnotes,
 )
 from rag.extractive import ScoredSentence
 
@@ -74,3 +76,29 @@ def test_renumbering_follows_first_use_and_quotes_exact_spans():
     for citation in citations:
         assert DOCUMENT[citation.start : citation.end] == citation.quote
     assert citations[0].quote == "Gamma is three."
+
+
+@pytest.mark.parametrize(
+    "footnote", ["[7\u200b]", "[\u20607]", "［7］", "[ ７ ]", "[7](https://x.example/n)"]
+)
+def test_footnotes_hidden_from_the_parser_are_still_stripped_from_quotes(footnote):
+    assert without_footnotes(f"It was automated in 1962 {footnote}, after that.") == (
+        "It was automated in 1962, after that."
+    )
+
+
+def test_markers_are_read_as_a_reader_sees_them():
+    assert (
+        as_written("One [2\u200b], two [\u20604], three ［3］.") == "One [2], two [4], three [3]."
+    )
+    assert as_written("See [1](https://evil.example/cite) and [2] (ok).") == "See [1] and [2] (ok)."
+    assert split_cited("Alpha is one [1](https://evil.example/cite). Beta is two ［3］.") == [
+        DraftSentence("Alpha is one.", (1,)),
+        DraftSentence("Beta is two.", (3,)),
+    ]
+
+
+def test_a_stream_holds_back_a_hidden_marker_until_it_is_complete():
+    stream = SentenceStream()
+    assert stream.feed("Alpha is one. ［") == []
+    assert stream.feed("2］ Beta") == [DraftSentence("Alpha is one.", (2,))]

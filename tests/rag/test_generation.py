@@ -159,3 +159,21 @@ def test_a_short_answer_that_adds_the_fact_is_shown(checker):
     model = ScriptedChatModel(replies=["Bloomberg TV interviewed him [1]."])
     deltas, _ = drain(write_grounded(model, question, [BLOOMBERG, TROOPS], checker, 30))
     assert deltas == ["Bloomberg TV interviewed him. [1]"]
+
+
+def test_hidden_full_width_and_linked_markers_are_read_as_markers(checker):
+    # "[2\u200b]" and "［9］" look like markers to a reader, so they are parsed as markers (and
+    # dropped when they point nowhere); a link on a marker never reaches the answer.
+    reply = (
+        "Sabrina Singh is the Pentagon spokesperson [2\u200b]. "
+        "The phaseout concludes no later than September 2025 [1](https://evil.example/cite). "
+        "This phaseout will occur over the next twelve months ［9］(https://evil.example/x)."
+    )
+    model = ScriptedChatModel(replies=[reply])
+    deltas, draft = drain(write_grounded(model, "Who is Singh?", CANDIDATES, checker, 30))
+    assert deltas == [
+        "Sabrina Singh is the Pentagon spokesperson. [1]",
+        " The phaseout concludes no later than September 2025. [2]",
+        " This phaseout will occur over the next twelve months. [2]",
+    ]
+    assert [(c.n, c.quote) for c in draft.citations] == [(1, SINGH.text), (2, DEADLINE.text)]

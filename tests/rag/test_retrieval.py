@@ -55,6 +55,16 @@ def test_score_fusion_with_one_side_empty_keeps_the_other_order():
     assert [doc.id for doc in _score_fusion([], sparse, 0.75)] == ["x", "y"]
 
 
+def test_weak_dense_candidates_do_not_bury_an_exact_word_match():
+    # "Who is Sabrina Singh?" beside a long manual: every manual chunk is about as unrelated
+    # (cosine ~0.15) as the article's, but min-max scaling made the best of them score 1.0.
+    dense = [_doc("manual-1", score=0.164), _doc("manual-2", score=0.13), _doc("art", score=0.0)]
+    sparse = [_doc("art", bm25=9.6)]
+    assert _score_fusion(dense, sparse, 0.75)[0].id == "art"
+    confident = [_doc("manual-1", score=0.6), _doc("manual-2", score=0.4), _doc("art", score=0.3)]
+    assert _score_fusion(confident, sparse, 0.75)[0].id == "manual-1"
+
+
 @pytest.mark.parametrize("fusion", ["score", "rrf"])
 def test_both_fusions_rank_and_score_every_hit(article_store, fusion):
     retriever = ChunkRetriever(store=article_store, k=4, mode="hybrid", fusion=fusion)

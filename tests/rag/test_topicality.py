@@ -4,9 +4,10 @@ import pytest
 import rag.store
 from ingest.index import ingest_files
 from rag.answering import Answerer
+from rag.settings import PROJECT_ROOT
 from rag.store import open_store
 from rag.topicality import PERCENTILE, TopicBaseline
-from tests.conftest import make_settings
+from tests.conftest import ARTICLE, make_settings
 
 TOOLS = ["scheduler", "cache", "linker", "parser", "planner", "watcher", "logger", "fetcher"]
 VERBS = ["reads", "writes", "checks", "sorts", "merges", "skips", "locks", "counts"]
@@ -38,7 +39,8 @@ def manual_store(tmp_path_factory, embeddings):
 def test_level_is_the_percentile_of_all_sentence_similarities(manual_store, embeddings):
     _, store = manual_store
     vector = embeddings.embed_query("Which step does the Quarry linker lock?")
-    level = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
+    (doc_id,) = store.document_ids()
+    level = TopicBaseline(store, min_sentences=10).level(vector, doc_id)
     everything = np.asarray(store.sentences.get(include=["embeddings"])["embeddings"])
     assert level == pytest.approx(float(np.percentile(everything @ np.asarray(vector), PERCENTILE)))
 
@@ -46,17 +48,19 @@ def test_level_is_the_percentile_of_all_sentence_similarities(manual_store, embe
 def test_the_baseline_reads_every_sentence_in_pages(manual_store, embeddings, monkeypatch):
     _, store = manual_store
     vector = embeddings.embed_query("Which step does the Quarry linker lock?")
-    whole = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
+    (doc_id,) = store.document_ids()
+    whole = TopicBaseline(store, min_sentences=10).level(vector, doc_id)
     monkeypatch.setattr(rag.store, "PAGE_ROWS", 7)  # far fewer rows than the manual's sentences
-    paged = TopicBaseline(store, min_sentences=10).level(vector, store.document_ids())
+    paged = TopicBaseline(store, min_sentences=10).level(vector, doc_id)
     assert paged == pytest.approx(whole)
 
 
 def test_short_documents_have_no_baseline(manual_store, embeddings):
     _, store = manual_store
     vector = embeddings.embed_query("Where is the cache?")
-    assert TopicBaseline(store, min_sentences=10_000).level(vector, store.document_ids()) is None
-    assert TopicBaseline(store, min_sentences=1).level(vector, set()) is None
+    (doc_id,) = store.document_ids()
+    assert TopicBaseline(store, min_sentences=10_000).level(vector, doc_id) is None
+    assert TopicBaseline(store, min_sentences=1).level(vector, "not-an-ingested-id") is None
 
 
 UNANSWERED = "What does the Quarry scheduler do with deployment keys?"
@@ -79,3 +83,52 @@ def test_without_the_standout_check_the_on_topic_question_is_answered(manual_sto
     settings, store = manual_store
     lenient = settings.model_copy(update={"standout_margin": 0.0})
     assert not Answerer(lenient, store).ask(UNANSWERED).refused
+
+
+# --- a short document beside a long one: each is judged against its own sentences ----------
+
+NINJA_MANUAL = PROJECT_ROOT / "data" / "eval" / "ninja-manual.html"
+
+
+@pytest.fixture(scope="module")
+def article_and_manual(tmp_path_factory, embeddings):
+    settings = make_settings(tmp_path_factory.mktemp("two-docs") / "gw")
+    store = open_store(settings, embeddings)
+    report = ingest_files([ARTICLE, NINJA_MANUAL], store, settings)
+    assert sorted(report.added) == sorted([ARTICLE.name, NINJA_MANUAL.name]), report.skipped
+    return settings, store
+
+
+def test_a_short_documents_question_is_answered_beside_a_long_document(article_and_manual):
+    settings, store = article_and_manual
+    answer = Answerer(settings, store).ask("Who is Sabrina Singh?")
+    assert not answer.refused, answer.answer
+    assert "Sabrina Singh" in answer.answer
+    assert {c.source for c in answer.citations} == {ARTICLE.name}
+
+
+def test_the_short_document_is_not_held_to_the_long_documents_percentile(
+    article_and_manual, embeddings
+):
+    settings, store = article_and_manual
+    sources = {doc["source"]: doc["doc_id"] for doc in store.list_documents()}
+    baseline = TopicBaseline(store, settings.standout_min_sentences)
+    vector = embeddings.embed_query("Who is Sabrina Singh?")
+    assert baseline.level(vector, sources[ARTICLE.name]) is None  # ~20 sentences: no check
+    assert baseline.level(vector, sources[NINJA_MANUAL.name]) is not None
+
+
+MANUAL_UNANSWERED = [
+    "What programming language is Ninja itself implemented in?",
+    "Under what licence is Ninja distributed?",
+]
+
+
+@pytest.mark.parametrize("question", MANUAL_UNANSWERED)
+def test_the_long_documents_unanswerable_questions_are_still_refused(article_and_manual, question):
+    settings, store = article_and_manual
+    answer = Answerer(settings, store).ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    # ... by the standout check, judged over the manual's own sentences.
+    lenient = settings.model_copy(update={"standout_margin": 0.0})
+    assert not Answerer(lenient, store).ask(question).refused

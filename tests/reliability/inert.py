@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from html.parser import HTMLParser
 
 from rag.answer import Answer
@@ -36,9 +37,18 @@ def assert_inert(fragment: str) -> None:
 
 
 def assert_cited_exactly(answer: Answer, text: str, source: str) -> None:
-    """Every citation quotes ``text[start:end]``; every ``[n]`` shown points at one of them."""
+    """Every citation quotes ``text[start:end]``; every ``[n]`` shown points at one of them.
+
+    Markers are read ``as_seen``: a hidden footnote must not pass for a citation either.
+    """
     numbers = {c.n for c in answer.citations}
     for citation in answer.citations:
         assert text[citation.start : citation.end] == citation.quote
         assert citation.source == source and f"[{citation.n}]" in answer.answer
-    assert set(markers_in(answer.answer)) <= numbers, answer.answer
+    assert set(markers_in(as_seen(answer.answer))) <= numbers, answer.answer
+
+
+def as_seen(text: str) -> str:
+    """What a reader sees: "[7\u200b]" and "［7］" look like "[7]" (NFKC, invisibles dropped)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
