@@ -9,9 +9,11 @@ from evals.dataset import default_datasets, load_dataset, missing_evidence
 from evals.export import write_ragas
 from evals.judge import make_judge
 from evals.metrics.base import Checker
+from evals.naive import NAIVE
 from evals.report import write_reports
 from evals.runner import SampleResult, run_eval
 from evals.summary import gate, load_thresholds, summarise
+from rag.backends import get_backend
 from rag.embeddings import get_embeddings
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
@@ -42,6 +44,9 @@ def evaluate(
     """
     if ragas is not None and ragas.suffix.lower() not in (".jsonl", ".json", ".csv"):
         raise GroundworkError(f"--ragas {ragas}: use a .jsonl or .csv file name")
+    for name in backends:
+        if name != NAIVE:
+            get_backend(name)  # an unknown name fails now, not once per question
     judge_model = make_judge(judge, settings) if judge else None
     items = [item for path in (datasets or default_datasets()) for item in load_dataset(path)]
     corpus_paths = corpus or [DEFAULT_CORPUS]
