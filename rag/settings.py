@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1)
     max_files_per_upload: int = Field(20, ge=1)
+    # Extracted text, not file bytes: an 86 KB PDF whose pages share one content stream can
+    # expand to a million characters per page. A 300-page manual has about a million in all.
+    max_document_chars: int = Field(5_000_000, ge=1, description="Text characters per document.")
+    max_page_chars: int = Field(100_000, ge=1, description="Text characters per PDF page.")
+    max_parse_seconds: float = Field(120.0, gt=0, description="Seconds to extract one PDF's text.")
 
     @field_validator("llm")
     @classmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 import tempfile
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,6 @@ Turn = dict[str, Any]
 Message = dict[str, str]
 ChatUpdate = tuple[list[Message], list[Turn], str, str]
 
-_INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
 _EXPORT_DIR = Path(tempfile.mkdtemp(prefix="groundwork-export-"))
 
@@ -188,8 +186,9 @@ class Handlers:
             if progress is not None and total:
                 progress((done, total), desc=f"Ingesting {name}" if name else "Done")
 
-        with _INGEST_LOCK:
-            report = ingest_files(saved.saved, self.store, self.settings, on_progress=on_progress)
+        # ingest_files parses each file before taking the index's write lock: a slow file
+        # holds up no other upload.
+        report = ingest_files(saved.saved, self.store, self.settings, on_progress=on_progress)
         return report_dict(report, saved.rejected)
 
     def upload(self, items: list[Any] | None, progress: Any = _PROGRESS) -> tuple[Any, ...]:

@@ -21,6 +21,8 @@ def no_dotenv(monkeypatch, tmp_path):
          "GROUNDWORK_RETRIEVAL: 'magic' is not one of dense, bm25, hybrid"),
         ("GROUNDWORK_REFUSAL_THRESHOLD", "high",
          "GROUNDWORK_REFUSAL_THRESHOLD: 'high' is not a number"),
+        ("GROUNDWORK_MAX_PAGE_CHARS", "0",
+         "GROUNDWORK_MAX_PAGE_CHARS: '0' is out of range (it must be at least 1)"),
         ("GROUNDWORK_CORPUS_PATHS", "notes.txt",
          'GROUNDWORK_CORPUS_PATHS: is not valid JSON (e.g. ["a.txt", "b.md"])'),
     ],
