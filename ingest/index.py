@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -9,14 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from chromadb.errors import ChromaError
 
 from ingest.chunk import Chunk, chunk_text
 from ingest.load import SUPPORTED_SUFFIXES, Limits, LoadedDocument, load_document
 from rag.errors import DocumentRejected, GroundworkError
 from rag.sentences import Span
 from rag.settings import Settings
-from rag.store import Store
+from rag.store import Store, ensure_space, index_failure
 
+log = logging.getLogger(__name__)
 # Writes to the index go one at a time (the "already there?" check and the writes must not
 # interleave); reading, parsing and embedding files do not take it, so a slow or hostile file
 # delays nobody else's upload.
@@ -108,7 +111,13 @@ def index_document(document: LoadedDocument, store: Store, settings: Settings, k
     with WRITE_LOCK:
         if document.doc_id in store.document_ids(fresh=True):
             return 0  # another upload of the same text finished first
-        _write(document, prepared, store, key)
+        stored = [document.text, *(c.text for c in prepared.chunks), *prepared.sentences]
+        ensure_space(settings, vectors=len(prepared.vectors) + 1, chars=sum(map(len, stored)))
+        try:
+            _write(document, prepared, store, key)
+        except (ChromaError, OSError) as exc:
+            _forget_partial(store, document.doc_id)
+            raise index_failure(exc, settings) from exc
     return len(prepared.chunks)
 
 
@@ -142,6 +151,14 @@ def _write(document: LoadedDocument, prepared: _Prepared, store: Store, key: str
     )  # fmt: skip
     store.changed()
     _replace_older_versions(store, key, document.doc_id)
+
+
+def _forget_partial(store: Store, doc_id: str) -> None:
+    """Try to remove what a failed write left; without its record it is never answered from."""
+    try:
+        _delete_where(store, {"doc_id": doc_id})
+    except Exception:  # the disk may still be full: a re-run deletes them first anyway
+        log.info("could not remove the partial chunks of %s", doc_id[:16])
 
 
 def _write_chunks(

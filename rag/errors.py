@@ -29,3 +29,7 @@ class DocumentRejected(GroundworkError):
 
 class InvalidSettings(GroundworkError):
     """A ``GROUNDWORK_*`` setting (environment or ``.env``) has a value that is not accepted."""
+
+
+class DiskFull(GroundworkError):
+    """The disk holding the index has no space left; what was complete before stays readable."""

@@ -51,7 +51,7 @@ def ingest(
     from rag.store import reset_index
 
     settings = cli_settings()
-    with one_line_errors():
+    with one_line_errors(settings):
         files = expand_paths(paths or settings.corpus_paths)
         if reset:
             reset_index(settings)
@@ -88,7 +88,7 @@ def ask(
     from rag.question import clean_question
 
     settings = cli_settings(llm=llm)
-    with one_line_errors():
+    with one_line_errors(settings):
         clean_question(question, settings.max_question_chars)
         result = Answerer(settings, _open_store(settings)).ask(question, k=k)
     if as_json:
@@ -113,7 +113,7 @@ def chat(llm: LlmOption = None) -> None:
     from rag.answering import Answerer
 
     settings = cli_settings(llm=llm)
-    with one_line_errors():
+    with one_line_errors(settings):
         answerer = Answerer(settings, _open_store(settings))
         answerer.prepare(settings.llm)
         if not answerer.store.document_ids():

@@ -21,12 +21,21 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def one_line_errors() -> Iterator[None]:
-    """Turn a ``GroundworkError`` raised inside the block into one line and exit code 2."""
+def one_line_errors(settings: Settings | None = None) -> Iterator[None]:
+    """Turn a ``GroundworkError`` raised inside the block into one line and exit code 2; given
+    the settings, a failure of their index too (a full disk, a write Chroma could not apply)."""
     try:
         yield
     except GroundworkError as exc:
         fail(str(exc))
+    except Exception as exc:
+        from chromadb.errors import ChromaError
+
+        from rag.store import index_failure  # imports Chroma: only when something failed
+
+        if settings is None or not isinstance(exc, ChromaError):
+            raise
+        fail(str(index_failure(exc, settings)))
 
 
 def cli_settings(**overrides: object) -> Settings:
