@@ -32,4 +32,4 @@ class InvalidSettings(GroundworkError):
 
 
 class DiskFull(GroundworkError):
-    """The disk holding the index has no space left; what was complete before stays readable."""
+    """The disk holding the index has no room for a write."""

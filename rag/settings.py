@@ -99,8 +99,10 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Settings from the environment and ``.env``; a rejected value raises ``InvalidSettings``
-    with one line naming each bad variable and what it accepts."""
+    """Settings from the environment and ``.env``; bad values raise one-line ``InvalidSettings``.
+
+    The line names each bad variable and what it accepts.
+    """
     try:
         return Settings()
     except ValidationError as exc:

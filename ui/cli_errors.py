@@ -22,8 +22,10 @@ def fail(message: str) -> NoReturn:
 
 @contextmanager
 def one_line_errors(settings: Settings | None = None) -> Iterator[None]:
-    """Turn a ``GroundworkError`` raised inside the block into one line and exit code 2; given
-    the settings, a failure of their index too (a full disk, a write Chroma could not apply)."""
+    """Turn a ``GroundworkError`` raised inside the block into one line and exit code 2.
+
+    Given the settings, a Chroma failure of their index too (a full disk, a stuck write).
+    """
     try:
         yield
     except GroundworkError as exc:

@@ -5,7 +5,7 @@ from ingest.load import Limits, document_id, load_document
 from rag.errors import DocumentRejected
 from rag.settings import Settings
 from tests.conftest import ARTICLE
-from tests.reliability.pdf_bomb import LINE, pdf_bomb, shared_stream_pdf
+from tests.reliability.pdf_bomb import LINE, form_bomb, pdf_bomb, shared_stream_pdf
 
 
 def make_pdf(path, text=None, encrypt=False):
@@ -107,6 +107,13 @@ def test_pdf_bomb_is_rejected_at_its_first_page(tmp_path, pages_extracted):
         "bomb.pdf: page 1 has more than 100,000 characters of text, "
         "the limit set by GROUNDWORK_MAX_PAGE_CHARS"
     )
+    assert len(pages_extracted) == 1
+
+
+def test_pdf_bomb_inside_a_form_is_rejected_at_its_first_page(tmp_path, pages_extracted):
+    # pypdf catches errors raised while it reads a form: the rejection must still come out.
+    with pytest.raises(DocumentRejected, match="page 1 has more than 100,000 characters"):
+        load_document(form_bomb(tmp_path / "form.pdf"))
     assert len(pages_extracted) == 1
 
 

@@ -38,3 +38,22 @@ def shared_stream_pdf(path: Path, pages: int, lines: int) -> Path:
 def pdf_bomb(path: Path) -> Path:
     """500 pages of about 230,000 characters each, from a file of about 120 KB."""
     return shared_stream_pdf(path, pages=500, lines=1000)
+
+
+def form_bomb(path: Path, pages: int = 200, lines: int = 1000) -> Path:
+    """The same through one form XObject that every page draws (pypdf reads forms apart)."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path))
+    pdf.beginForm("text")
+    text = pdf.beginText(10, 800)
+    text.setFont("Helvetica", 1)
+    for _ in range(lines):
+        text.textLine(LINE)
+    pdf.drawText(text)
+    pdf.endForm()
+    for _ in range(pages):
+        pdf.doForm("text")
+        pdf.showPage()
+    pdf.save()
+    return path
