@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rag.errors import GroundworkError
-from rag.settings import Settings
+from ui.cli_errors import cli_settings, one_line_errors
 
 
 def bench_command(
@@ -20,11 +19,9 @@ def bench_command(
     """Measure ingestion, answer latency, cold start, memory and llama.cpp against targets."""
     from evals.bench import format_bench, run_bench
 
-    try:
-        result = run_bench(Settings(), quick=quick)
-    except GroundworkError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    settings = cli_settings()
+    with one_line_errors():
+        result = run_bench(settings, quick=quick)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return

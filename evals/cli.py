@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from rag.errors import GroundworkError
-from rag.settings import Settings
+from ui.cli_errors import cli_settings, one_line_errors
 
 
 class Split(StrEnum):
@@ -62,7 +61,7 @@ def eval_command(
 
     from evals.command import evaluate
 
-    settings = Settings()
+    settings = cli_settings()
     bar = tqdm(unit="question", file=sys.stderr, disable=None)
 
     def progress(done: int, total: int) -> None:
@@ -71,13 +70,11 @@ def eval_command(
         bar.refresh()
 
     try:
-        _, failures, paths = evaluate(
-            settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
-            judge=judge, ragas=ragas, split=split.value if split else None, sample=sample,
-        )  # fmt: skip
-    except GroundworkError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        with one_line_errors():
+            _, failures, paths = evaluate(
+                settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
+                judge=judge, ragas=ragas, split=split.value if split else None, sample=sample,
+            )  # fmt: skip
     finally:
         bar.close()
     typer.echo((paths[1]).read_text(encoding="utf-8").split("## Failures")[0].rstrip())

@@ -14,9 +14,11 @@ from evals.dataset import EvalItem, default_datasets, load_dataset, missing_evid
 from evals.export import write_ragas
 from evals.judge import make_judge
 from evals.metrics.base import Checker
+from evals.naive import NAIVE
 from evals.report import write_reports
 from evals.runner import SampleResult, run_eval
 from evals.summary import gate, load_thresholds, summarise
+from rag.backends import get_backend
 from rag.embeddings import get_embeddings
 from rag.errors import GroundworkError
 from rag.settings import DEFAULT_CORPUS, Settings
@@ -53,6 +55,9 @@ def evaluate(
     """
     if ragas is not None and ragas.suffix.lower() not in (".jsonl", ".json", ".csv"):
         raise GroundworkError(f"--ragas {ragas}: use a .jsonl or .csv file name")
+    for name in backends:
+        if name != NAIVE:
+            get_backend(name)  # an unknown name fails now, not once per question
     judge_model = make_judge(judge, settings) if judge else None
     if split is not None:
         items, results = run_split(split, backends, settings, on_progress, judge_model, sample)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from chromadb.errors import ChromaError
 
 from ingest.chunk import Chunk, chunk_text
-from ingest.load import SUPPORTED_SUFFIXES, LoadedDocument, load_document
+from ingest.load import SUPPORTED_SUFFIXES, Limits, LoadedDocument, load_document
 from rag.errors import DocumentRejected, GroundworkError
 from rag.sentences import Span
 from rag.settings import Settings
-from rag.store import Store
+from rag.store import Store, ensure_space, index_failure
+
+log = logging.getLogger(__name__)
+# Writes to the index go one at a time (the "already there?" check and the writes must not
+# interleave); reading, parsing and embedding files do not take it, so a slow or hostile file
+# delays nobody else's upload.
+WRITE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -68,11 +77,12 @@ def ingest_files(
     """
     report = IngestReport()
     started = time.perf_counter()
+    limits = Limits.from_settings(settings)
     for position, path in enumerate(files):
         if on_progress:
             on_progress(position, len(files), path.name)
         try:
-            document = load_document(path, settings.max_file_bytes)
+            document = load_document(path, limits)
         except DocumentRejected as exc:
             report.skipped.append(f"skipped {exc}")
             continue
@@ -86,20 +96,55 @@ def ingest_files(
     return report
 
 
+@dataclass
+class _Prepared:
+    """A document's chunks and sentences with their vectors, ready to be written."""
+
+    chunks: list[Chunk]
+    spans: list[Span]
+    sentences: list[str]
+    vectors: np.ndarray  # the chunks' vectors, then the sentences'
+
+
 def index_document(document: LoadedDocument, store: Store, settings: Settings, key: str) -> int:
-    """Store one document unless its exact text is already there; returns chunks written."""
+    """Store one document unless its exact text is already there; returns chunks written.
+
+    Chunking and embedding happen before ``WRITE_LOCK`` is taken; only the writes hold it.
+    """
     if document.doc_id in store.document_ids(fresh=True):
         return 0
+    prepared = _prepare(document, store, settings)
+    with WRITE_LOCK:
+        if document.doc_id in store.document_ids(fresh=True):
+            return 0  # another upload of the same text finished first
+        stored = [document.text, *(c.text for c in prepared.chunks), *prepared.sentences]
+        ensure_space(settings, vectors=len(prepared.vectors) + 1, chars=sum(map(len, stored)))
+        try:
+            _write(document, prepared, store, key)
+        except (ChromaError, OSError) as exc:
+            _forget_partial(store, document.doc_id)
+            raise index_failure(exc, settings) from exc
+    return len(prepared.chunks)
+
+
+def _prepare(document: LoadedDocument, store: Store, settings: Settings) -> _Prepared:
     chunks = chunk_text(document.text, settings.chunk_size, settings.chunk_overlap)
     spans = sorted({span for chunk in chunks for span in chunk.sentences}, key=lambda s: s.start)
     sentences = [document.text[span.start : span.end] for span in spans]
     # One batched encode for chunks and sentences alike (sorted by length inside).
     texts = [chunk.text for chunk in chunks] + sentences
     vectors = np.asarray(store.embeddings.embed_documents(texts), dtype=np.float32)
-    chunk_vectors = vectors[: len(chunks)]
+    return _Prepared(chunks, spans, sentences, vectors)
+
+
+def _write(document: LoadedDocument, prepared: _Prepared, store: Store, key: str) -> None:
+    chunks = prepared.chunks
+    chunk_vectors = prepared.vectors[: len(chunks)]
     _delete_where(store, {"doc_id": document.doc_id})
     _write_chunks(document, chunks, store, key, chunk_vectors)
-    _write_sentences(document, spans, sentences, store, vectors[len(chunks) :])
+    _write_sentences(
+        document, prepared.spans, prepared.sentences, store, prepared.vectors[len(chunks) :]
+    )
     centroid = np.mean(chunk_vectors, axis=0)
     centroid = centroid / (np.linalg.norm(centroid) or 1.0)
     # The document record is written last: it marks the ingestion as complete.
@@ -112,7 +157,14 @@ def index_document(document: LoadedDocument, store: Store, settings: Settings, k
     )  # fmt: skip
     store.changed()
     _replace_older_versions(store, key, document.doc_id)
-    return len(chunks)
+
+
+def _forget_partial(store: Store, doc_id: str) -> None:
+    """Try to remove what a failed write left; without its record it is never answered from."""
+    try:
+        _delete_where(store, {"doc_id": doc_id})
+    except Exception:  # the disk may still be full: a re-run deletes them first anyway
+        log.info("could not remove the partial chunks of %s", doc_id[:16])
 
 
 def _write_chunks(

@@ -49,12 +49,27 @@ def register(backend: Backend) -> None:
     _REGISTRY[backend.name] = backend
 
 
+def unregister(name: str) -> None:
+    """Remove the backend called ``name``, if there is one."""
+    _REGISTRY.pop(name, None)
+
+
+def is_registered(name: str) -> bool:
+    """Whether a backend is registered under ``name``."""
+    return name in _REGISTRY
+
+
+def backend_names() -> list[str]:
+    """The names users may choose, in registration order (test-only backends left out)."""
+    return [b.name for b in _REGISTRY.values() if not b.for_tests]
+
+
 def get_backend(name: str) -> Backend:
     """The registered backend called ``name``, or ``BackendUnavailable`` listing valid names."""
     try:
         return _REGISTRY[name]
     except KeyError:
-        valid = ", ".join(sorted(_REGISTRY))
+        valid = ", ".join(backend_names())
         raise BackendUnavailable(f"Unknown backend {name!r}; choose one of: {valid}.") from None
 
 
@@ -215,7 +230,7 @@ def _make_ollama(settings: Settings) -> BaseChatModel:
                       client_kwargs={"timeout": settings.llm_timeout_s})  # fmt: skip
 
 
-# --- fake: deterministic and scripted, for tests -------------------------------------------
+# --- scripted: deterministic, for tests (which register it as ``fake``; production never does)
 
 _FIRST_CANDIDATE = re.compile(r"^\[(\d+)\] (.+)$", re.MULTILINE)
 
@@ -282,5 +297,3 @@ register(Backend("openai", "any OpenAI-compatible server at settings.llm_base_ur
                  _make_openai, _server_ready("langchain_openai")))  # fmt: skip
 register(Backend("ollama", "an Ollama server (optional extra 'ollama')", _make_ollama,
                  _server_ready("langchain_ollama")))  # fmt: skip
-register(Backend("fake", "deterministic scripted model for tests",
-                 lambda settings: ScriptedChatModel(), _always, for_tests=True))  # fmt: skip

@@ -25,3 +25,11 @@ class BackendUnavailable(GroundworkError):
 
 class DocumentRejected(GroundworkError):
     """A file cannot be ingested (unsupported, empty, binary, too large, ...)."""
+
+
+class InvalidSettings(GroundworkError):
+    """A ``GROUNDWORK_*`` setting (environment or ``.env``) has a value that is not accepted."""
+
+
+class DiskFull(GroundworkError):
+    """The disk holding the index has no room for a write."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import typing
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from rag.errors import InvalidSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "data" / "us-iraq-transition.txt"
@@ -68,6 +72,20 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1)
     max_files_per_upload: int = Field(20, ge=1)
+    # Extracted text, not file bytes: an 86 KB PDF whose pages share one content stream can
+    # expand to a million characters per page. A 300-page manual has about a million in all.
+    max_document_chars: int = Field(5_000_000, ge=1, description="Text characters per document.")
+    max_page_chars: int = Field(100_000, ge=1, description="Text characters per PDF page.")
+    max_parse_seconds: float = Field(120.0, gt=0, description="Seconds to extract one PDF's text.")
+
+    @field_validator("llm")
+    @classmethod
+    def _known_backend(cls, name: str) -> str:
+        from rag.backends import backend_names, is_registered  # imports Settings: load it late
+
+        if not is_registered(name):
+            raise ValueError(f"is not one of {', '.join(backend_names())}")
+        return name
 
     @property
     def index_dir(self) -> Path:
@@ -78,3 +96,52 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Where files uploaded through the UI are kept."""
         return self.data_dir / "uploads"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and ``.env``; bad values raise one-line ``InvalidSettings``.
+
+    The line names each bad variable and what it accepts.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise InvalidSettings("; ".join(_describe(error) for error in exc.errors())) from None
+    except SettingsError as exc:  # a list or dict variable that is not JSON
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = _variable(field.group(1) if field else "")
+        raise InvalidSettings(f'{name}: is not valid JSON (e.g. ["a.txt", "b.md"])') from None
+
+
+def _variable(field: str) -> str:
+    return f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
+_PLAIN = {
+    "int_parsing": "is not an integer",
+    "int_from_float": "is not a whole number",
+    "float_parsing": "is not a number",
+    "bool_parsing": "is not true or false",
+}
+_BOUNDS = {"ge": "at least", "gt": "more than", "le": "at most", "lt": "less than"}
+
+
+def _describe(error: Any) -> str:
+    """One pydantic error as ``GROUNDWORK_X: 'value' <what is wrong>``."""
+    field = str(error["loc"][0]) if error["loc"] else ""
+    shown = f"{_variable(field)}: {error.get('input')!r}"
+    kind = error["type"]
+    if kind in _PLAIN:
+        return f"{shown} {_PLAIN[kind]}"
+    info = Settings.model_fields.get(field)
+    if kind == "literal_error" and info is not None:
+        return f"{shown} is not one of {', '.join(map(str, typing.get_args(info.annotation)))}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal") and info:
+        bounds = [
+            f"{_BOUNDS[bound]} {getattr(rule, bound)}"
+            for rule in info.metadata
+            for bound in _BOUNDS
+            if getattr(rule, bound, None) is not None
+        ]
+        return f"{shown} is out of range (it must be {' and '.join(bounds)})"
+    return f"{shown} {str(error['msg']).removeprefix('Value error, ')}"

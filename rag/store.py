@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import threading
 import time
@@ -12,7 +13,7 @@ from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from rag.errors import IndexUnavailable
+from rag.errors import DiskFull, GroundworkError, IndexUnavailable
 from rag.sentence_cache import SentenceCache
 from rag.settings import Settings
 
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
 _COSINE = {"hnsw:space": "cosine"}
 IDS_REUSE_S = 0.25  # how long one read of the document list answers again
 PAGE_ROWS = 5000  # rows per Chroma read when reading a whole collection
+# Measured with Chroma 1.5 (the Ninja manual: 720 vectors, 146k characters, 3.7 MB): about
+# 4.4 KB of SQLite (log, table, full-text index) and 1.7 KB of HNSW per vector. The estimate
+# is about twice that: a write Chroma logs but cannot apply leaves every later read of that
+# collection failing until space is freed, so a write that may not fit is not started.
+BYTES_PER_VECTOR = 6 * 1024
+BYTES_PER_CHAR = 8
+SPACE_HEADROOM = 1 << 20
+# What SQLite (through Chroma) and the OS say when the disk is full.
+_DISK_FULL_SIGNS = ("database or disk is full", "no space left on device", "os error 28")
 
 
 class Store:
@@ -214,3 +224,41 @@ def reset_index(settings: Settings) -> None:
 
         # The failed open left a half-built client cached for this path; drop it.
         SharedSystemClient.clear_system_cache()
+
+
+def ensure_space(settings: Settings, vectors: int, chars: int) -> None:
+    """Raise ``DiskFull`` unless the local index's disk has room for a write of that size."""
+    if settings.chroma_host:  # a Chroma server minds its own disk
+        return
+    need = vectors * BYTES_PER_VECTOR + chars * BYTES_PER_CHAR + SPACE_HEADROOM
+    free = _free_bytes(settings.index_dir)
+    if free < need:
+        raise DiskFull(
+            f"no space left on {settings.index_dir}: this document needs about "
+            f"{need / 1e6:.1f} MB, {free / 1e6:.1f} MB are free; nothing was written"
+        )
+
+
+def _free_bytes(folder: Path) -> int:
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), Path("/"))
+    return shutil.disk_usage(existing).free
+
+
+def index_failure(exc: Exception, settings: Settings) -> GroundworkError:
+    """A one-line error for a Chroma (or OS) failure on the configured index."""
+    if _disk_full(exc, settings):
+        return DiskFull(f"no space left on {settings.index_dir}; free some space and try again")
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return IndexUnavailable(
+        f"The index at {settings.index_dir} failed ({reason}); "
+        "if this persists, run `groundwork ingest --reset` to rebuild it"
+    )
+
+
+def _disk_full(exc: Exception, settings: Settings) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    if any(sign in str(exc).lower() for sign in _DISK_FULL_SIGNS):
+        return True
+    # A logged write Chroma could not apply names no cause; a nearly full disk is the usual one.
+    return not settings.chroma_host and _free_bytes(settings.index_dir) < SPACE_HEADROOM

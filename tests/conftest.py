@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.index import ingest_files
 from rag.answering import Answerer
+from rag.backends import Backend, ScriptedChatModel, register, unregister
 from rag.embeddings import get_embeddings
 from rag.settings import DEFAULT_CORPUS, Settings
 from rag.store import Store, open_store
@@ -22,6 +24,28 @@ ARTICLE = DEFAULT_CORPUS
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings isolated from the developer's environment and .env file."""
     return Settings(_env_file=None, data_dir=data_dir, **overrides)  # type: ignore[call-arg]
+
+
+FAKE = Backend(
+    "fake", "deterministic scripted model for tests", lambda settings: ScriptedChatModel(),
+    lambda settings: True, for_tests=True,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fake_backend() -> Iterator[str]:
+    """The scripted ``fake`` backend, registered for tests only (production never registers it)."""
+    register(FAKE)
+    yield FAKE.name
+    unregister(FAKE.name)
+
+
+@pytest.fixture
+def without_fake_backend(fake_backend: str) -> Iterator[None]:
+    """The registry as production has it, for one test."""
+    unregister(fake_backend)
+    yield
+    register(FAKE)
 
 
 @pytest.fixture(scope="session")

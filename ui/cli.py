@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ from evals.bench_cli import bench_command
 from evals.cli import eval_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
+from ui.cli_errors import cli_settings, one_line_errors
 
 if TYPE_CHECKING:
     from rag.answer import Answer
@@ -27,19 +28,6 @@ app = typer.Typer(
 )
 app.command("eval")(eval_command)
 app.command("bench")(bench_command)
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _settings(**overrides: object) -> Settings:
-    try:
-        base = Settings()
-        return base.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    except Exception as exc:  # pydantic's message names the bad variable
-        _fail(f"invalid settings: {exc}")
 
 
 def _open_store(settings: Settings) -> Store:
@@ -62,8 +50,8 @@ def ingest(
     from ingest.index import expand_paths, ingest_files
     from rag.store import reset_index
 
-    settings = _settings()
-    try:
+    settings = cli_settings()
+    with one_line_errors(settings):
         files = expand_paths(paths or settings.corpus_paths)
         if reset:
             reset_index(settings)
@@ -77,8 +65,6 @@ def ingest(
 
         report = ingest_files(files, store, settings, on_progress=progress)
         bar.close()
-    except GroundworkError as exc:
-        _fail(str(exc))
     for warning in report.skipped:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(report.summary())
@@ -101,12 +87,10 @@ def ask(
     from rag.answering import Answerer
     from rag.question import clean_question
 
-    settings = _settings(llm=llm)
-    try:
+    settings = cli_settings(llm=llm)
+    with one_line_errors(settings):
         clean_question(question, settings.max_question_chars)
         result = Answerer(settings, _open_store(settings)).ask(question, k=k)
-    except GroundworkError as exc:
-        _fail(str(exc))
     if as_json:
         typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
         return
@@ -128,14 +112,12 @@ def chat(llm: LlmOption = None) -> None:
     """Talk with the documents in the terminal; /exit or end of input (Ctrl-D) ends."""
     from rag.answering import Answerer
 
-    settings = _settings(llm=llm)
-    try:
+    settings = cli_settings(llm=llm)
+    with one_line_errors(settings):
         answerer = Answerer(settings, _open_store(settings))
         answerer.prepare(settings.llm)
         if not answerer.store.document_ids():
             raise EmptyIndex("No documents are ingested yet; run `groundwork ingest` first.")
-    except GroundworkError as exc:
-        _fail(str(exc))
     typer.echo(f"groundwork chat ({settings.llm}); /exit to leave.")
     history: list[dict[str, str]] = []
     while True:
@@ -171,16 +153,14 @@ def _chat_turn(answerer: Answerer, question: str, history: list[dict[str, str]])
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
 ) -> None:
     """Serve the web UI (ingests the default corpus first when the index is empty)."""
     from ui.app import serve as serve_app
 
-    settings = _settings(host=host, port=port)
-    try:
+    settings = cli_settings(host=host, port=port)
+    with one_line_errors():
         serve_app(settings)
-    except GroundworkError as exc:
-        _fail(str(exc))
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import threading
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -26,7 +25,6 @@ Turn = dict[str, Any]
 Message = dict[str, str]
 ChatUpdate = tuple[list[Message], list[Turn], str, str]
 
-_INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
 # k from the API is checked against the same bounds as GROUNDWORK_TOP_K.
 _TOP_K = TypeAdapter(Annotated[int, Settings.model_fields["top_k"]])
@@ -191,11 +189,12 @@ class Handlers:
             if progress is not None and total:
                 progress((done, total), desc=f"Ingesting {name}" if name else "Done")
 
-        with _INGEST_LOCK:
-            before = indexed_sources(self.store, saved.keys.values())
-            report = ingest_files(saved.saved, self.store, self.settings,
-                                  on_progress=on_progress, keys=saved.keys)  # fmt: skip
-            tidy_uploads(saved, report, before, self.store)
+        # ingest_files parses each file before taking the index's write lock: a slow file
+        # holds up no other upload, so the bookkeeping around it takes no lock either.
+        before = indexed_sources(self.store, saved.keys.values())
+        report = ingest_files(saved.saved, self.store, self.settings,
+                              on_progress=on_progress, keys=saved.keys)  # fmt: skip
+        tidy_uploads(saved, report, before, self.store)
         return report_dict(report, saved.rejected)
 
     def upload(self, items: list[Any] | None, progress: Any = _PROGRESS) -> tuple[Any, ...]:

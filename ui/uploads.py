@@ -175,8 +175,10 @@ def tidy_uploads(
 ) -> None:
     """Delete stored files that are not in the index: rejected ones, and replaced versions.
 
-    Call it while holding the ingest lock, with ``before`` (``indexed_sources`` of the
-    upload's keys) read under the same lock before ingesting.
+    ``before`` is ``indexed_sources`` of the upload's keys, read before ingesting. Uploads are
+    not serialised around this (parsing must not block other uploads), so a concurrent upload
+    of the same name can at worst leave an old copy on disk or remove a stored copy; the
+    index, which holds the text, is never touched here.
     """
     kept = {*report.added, *report.unchanged}
     current = store.document_ids(fresh=True)

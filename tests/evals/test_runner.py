@@ -5,6 +5,7 @@ import pytest
 from evals.command import default_checker, evaluate
 from rag.answer import Answer, Citation
 from rag.answering import Answerer
+from rag.errors import BackendUnavailable
 from tests.conftest import ARTICLE, make_settings
 from tests.evals.conftest import write_small_set
 
@@ -62,3 +63,14 @@ def test_checker_used_by_evals_is_the_answer_chain_checker():
     from rag.verification import SupportChecker
 
     assert isinstance(default_checker(), SupportChecker)
+
+
+def test_an_unknown_backend_fails_before_anything_runs(tmp_path, small_set, monkeypatch):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the eval ran")
+
+    monkeypatch.setattr("evals.command.run_eval", must_not_run)
+    settings = make_settings(tmp_path / "unused")
+    with pytest.raises(BackendUnavailable, match="Unknown backend 'nope'; choose one of: extr"):
+        evaluate(settings, ["naive", "nope"], [small_set], [ARTICLE], tmp_path / "out")
+    assert not (tmp_path / "out").exists()

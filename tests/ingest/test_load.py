@@ -1,8 +1,11 @@
 import pytest
+from pypdf import PageObject
 
-from ingest.load import document_id, load_document
+from ingest.load import Limits, document_id, load_document
 from rag.errors import DocumentRejected
+from rag.settings import Settings
 from tests.conftest import ARTICLE
+from tests.reliability.pdf_bomb import LINE, form_bomb, pdf_bomb, shared_stream_pdf
 
 
 def make_pdf(path, text=None, encrypt=False):
@@ -78,4 +81,69 @@ def test_file_over_the_size_limit_is_rejected(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("x" * 2000, encoding="utf-8")
     with pytest.raises(DocumentRejected, match="limit"):
-        load_document(path, max_bytes=1000)
+        load_document(path, Limits(max_bytes=1000))
+
+
+@pytest.fixture
+def pages_extracted(monkeypatch):
+    """How many times pypdf was asked for a page's text."""
+    calls = []
+    original = PageObject.extract_text
+
+    def counted(page, *args, **kwargs):
+        calls.append(1)
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counted)
+    return calls
+
+
+def test_pdf_bomb_is_rejected_at_its_first_page(tmp_path, pages_extracted):
+    bomb = pdf_bomb(tmp_path / "bomb.pdf")
+    assert bomb.stat().st_size < 200_000
+    with pytest.raises(DocumentRejected) as info:
+        load_document(bomb)
+    assert str(info.value) == (
+        "bomb.pdf: page 1 has more than 100,000 characters of text, "
+        "the limit set by GROUNDWORK_MAX_PAGE_CHARS"
+    )
+    assert len(pages_extracted) == 1
+
+
+def test_pdf_bomb_inside_a_form_is_rejected_at_its_first_page(tmp_path, pages_extracted):
+    # pypdf catches errors raised while it reads a form: the rejection must still come out.
+    with pytest.raises(DocumentRejected, match="page 1 has more than 100,000 characters"):
+        load_document(form_bomb(tmp_path / "form.pdf"))
+    assert len(pages_extracted) == 1
+
+
+def test_pdf_pages_under_the_page_limit_stop_at_the_document_limit(tmp_path, pages_extracted):
+    path = shared_stream_pdf(tmp_path / "many.pdf", pages=50, lines=20)  # 4,640 chars a page
+    with pytest.raises(DocumentRejected, match="GROUNDWORK_MAX_DOCUMENT_CHARS") as info:
+        load_document(path, Limits(max_chars=20_000))
+    assert str(info.value).startswith("many.pdf: the document has more than 20,000 characters")
+    assert len(pages_extracted) == 5  # the fifth page crosses 20,000; no page after it is read
+
+
+def test_text_over_the_document_limit_is_rejected_naming_the_setting(tmp_path):
+    path = tmp_path / "long.md"
+    path.write_text("word " * 1000, encoding="utf-8")
+    with pytest.raises(DocumentRejected, match="GROUNDWORK_MAX_DOCUMENT_CHARS"):
+        load_document(path, Limits(max_chars=4000))
+
+
+def test_pdf_reading_time_is_bounded(tmp_path):
+    path = shared_stream_pdf(tmp_path / "slow.pdf", pages=3, lines=5)
+    with pytest.raises(DocumentRejected) as info:
+        load_document(path, Limits(max_seconds=1e-9))  # the deadline has passed at once
+    assert str(info.value) == (
+        "slow.pdf: reading its text took more than 1e-09 s, the limit set by "
+        "GROUNDWORK_MAX_PARSE_SECONDS"
+    )
+
+
+def test_a_300_page_manual_is_within_the_default_limits(tmp_path):
+    path = shared_stream_pdf(tmp_path / "manual.pdf", pages=300, lines=15)  # 3,480 chars a page
+    limits = Limits.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    text = load_document(path, limits).text
+    assert len(text) > 1_000_000 and text.count(LINE.strip()) == 300 * 15

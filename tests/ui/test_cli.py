@@ -101,3 +101,53 @@ def test_unknown_backend_is_named_with_the_choices():
     result = invoke("ask", "--llm", "nosuch", "Who is Sabrina Singh?")
     assert result.exit_code == 2
     assert "Unknown backend 'nosuch'" in result.output and "extractive" in result.output
+
+
+SUBCOMMANDS = [["ingest"], ["ask", "Who is Sabrina Singh?"], ["chat"], ["serve"], ["eval"],
+               ["bench", "--quick"]]  # fmt: skip
+BAD_SETTINGS = [
+    ("GROUNDWORK_TOP_K", "abc", "GROUNDWORK_TOP_K: 'abc' is not an integer"),
+    ("GROUNDWORK_PORT", "99999",
+     "GROUNDWORK_PORT: '99999' is out of range (it must be at least 1 and at most 65535)"),
+    ("GROUNDWORK_LLM", "nope",
+     "GROUNDWORK_LLM: 'nope' is not one of extractive, llamacpp, openai, ollama"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def nothing_runs(monkeypatch):
+    """Serving, evaluating or benchmarking with bad settings would be the bug: fail fast."""
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("ran despite bad settings")
+
+    for target in ("ui.app.serve", "evals.command.evaluate", "evals.bench.run_bench"):
+        monkeypatch.setattr(target, must_not_run)
+
+
+@pytest.mark.parametrize("args", SUBCOMMANDS, ids=lambda args: args[0])
+@pytest.mark.parametrize(("variable", "value", "message"), BAD_SETTINGS, ids=lambda v: v)
+def test_a_bad_setting_stops_every_subcommand_in_one_line_with_exit_2(
+    monkeypatch, nothing_runs, args, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, args, input="/exit\n")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"error: {message}"]
+
+
+def test_the_test_only_backend_cannot_be_chosen_in_a_real_process(data_dir):
+    env = {"GROUNDWORK_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
+           "GROUNDWORK_LLM": "fake"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ask", "Who is Sabrina Singh?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(ARTICLE.parent.parent),
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: GROUNDWORK_LLM: 'fake' is not one of extractive, llamacpp, openai, ollama"
+    ]
