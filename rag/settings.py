@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, ge=1)
     max_files_per_upload: int = Field(20, ge=1)
 
+    # Set by GitHub Actions (no GROUNDWORK_ prefix): `groundwork eval` appends its summary there.
+    github_step_summary: Path | None = Field(None, validation_alias="GITHUB_STEP_SUMMARY")
+
     @property
     def index_dir(self) -> Path:
         """Where the embedded Chroma store persists."""
