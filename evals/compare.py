@@ -50,7 +50,7 @@ class SetComparison:
 def answer_text(result: SampleResult) -> str:
     """What the user was shown, or why nothing was."""
     if result.answer is None:
-        return "(not answered: " + "; ".join(result.problems) + ")"
+        return "(no answer)"
     return result.answer.answer
 
 

@@ -28,14 +28,15 @@ def delta(metric: str, before: Figure | None, after: Figure | None) -> str:
 
 def _cell(text: str, limit: int = CELL) -> str:
     text = text if len(text) <= limit else text[: limit - 1] + "…"
+    # Escaped so GitHub's renderer shows "<tag>" in an answer rather than dropping it.
+    text = html.escape(text, quote=False)
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _why(flip: Flip) -> str:
     verdict = flip.after_verdict if flip.kind != "fixed" else flip.before_verdict
-    reasons = verdict.failed or [
-        f"verdict {flip.before_verdict.status} → {flip.after_verdict.status}"
-    ]
+    old, new = flip.before_verdict.status, flip.after_verdict.status
+    reasons = verdict.failed or [f"verdict {old} → {new}" if old != new else f"{new} in both runs"]
     return ("was: " if flip.kind == "fixed" else "") + "; ".join(reasons)
 
 

@@ -18,7 +18,8 @@ from evals.verdict import judge, limits_for
 
 def _details(result: SampleResult, failed: list[str]) -> str:
     """The failure's body: why, the question, the answer and what it quoted."""
-    lines = [*failed, "", f"question: {result.question}", f"answer: {answer_text(result)}"]
+    lines = [*failed, ""] if failed else []
+    lines += [f"question: {result.question}", f"answer: {answer_text(result)}"]
     for citation in result.answer.citations if result.answer else []:
         lines.append(f"[{citation.n}] {citation.source}: {citation.quote}")
     lines += [f"problem: {p}" for p in result.problems]
@@ -33,7 +34,7 @@ def _case(result: SampleResult, limits: dict[str, float]) -> tuple[ET.Element, s
     verdict = judge(result, limits)
     if result.answer is None:
         error = ET.SubElement(case, "error", type="NotAnswered", message="; ".join(result.problems))
-        error.text = _details(result, result.problems)
+        error.text = _details(result, [])
         return case, "error"
     if verdict.status == "fail":
         failure = ET.SubElement(
