@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ui.cli_errors import cli_settings, one_line_errors
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class Split(StrEnum):
@@ -52,6 +56,25 @@ def eval_command(
         int | None,
         typer.Option("--sample", min=1, help="With --split: a seeded random N of its questions."),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Earlier results.json (or its folder) to compare with."),
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write JUnit XML: a test case per question.")
+    ] = None,
+    summary_md: Annotated[
+        Path | None,
+        typer.Option("--summary-md", help="Write a short Markdown summary (job summary, PR)."),
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option("--history", help="Folder of earlier runs' results.json: trend charts."),
+    ] = None,
+    max_questions: Annotated[
+        int | None,
+        typer.Option("--max-questions", min=1, help="Smoke run: at most N questions."),
+    ] = None,
 ) -> None:
     """Score groundedness, correctness and refusals; exit 1 when a threshold is missed.
 
@@ -59,21 +82,20 @@ def eval_command(
     """
     from tqdm import tqdm
 
+    from evals.ci_outputs import CiOptions
     from evals.command import evaluate
 
     settings = cli_settings()
+    ci = CiOptions(baseline, history, junit, summary_md, settings.github_step_summary)
     bar = tqdm(unit="question", file=sys.stderr, disable=None)
-
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+    progress = plain_progress if bar.disable else bar_progress(bar)
 
     try:
         with one_line_errors():
             _, failures, paths = evaluate(
                 settings, llm or [settings.llm], dataset, corpus, out, thresholds, progress,
                 judge=judge, ragas=ragas, split=split.value if split else None, sample=sample,
+                ci=ci, max_questions=max_questions,
             )  # fmt: skip
     finally:
         bar.close()
@@ -83,3 +105,21 @@ def eval_command(
         for failure in failures:
             typer.echo(f"gate: {failure}", err=True)
         raise typer.Exit(1)
+
+
+def bar_progress(bar: tqdm[Any]) -> Callable[[int, int], None]:
+    """Progress drawn as a bar (a terminal)."""
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return progress
+
+
+def plain_progress(done: int, total: int) -> None:
+    """Progress as plain lines (CI logs): every tenth of the run, and the end."""
+    step = max(1, total // 10)
+    if done == total or (done and done % step == 0):
+        typer.echo(f"eval: {done}/{total} questions", err=True)

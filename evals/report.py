@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from evals.results_io import sample_json
 from evals.runner import SampleResult
 from evals.summary import Summary, metric_names
 
@@ -17,19 +18,32 @@ LOWER_IS_BETTER = {"hallucination_rate", "false_refusal", "injection_leak"}
 
 
 def write_reports(
-    results: list[SampleResult], summary: Summary, failures: list[str], out: Path
+    results: list[SampleResult],
+    summary: Summary,
+    failures: list[str],
+    out: Path,
+    run: dict[str, Any] | None = None,
+    sections: tuple[str, str] = ("", ""),
 ) -> list[Path]:
-    """Write the three report files into ``out`` and return their paths."""
+    """Write the three report files into ``out`` and return their paths.
+
+    ``run`` describes the run in results.json (see ``results_io.run_info``); ``sections`` is
+    extra Markdown and HTML (the baseline comparison, trends) placed before the failures.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "results.json", out / "report.md", out / "report.html"]
-    paths[0].write_text(json.dumps(_json(results, summary, failures), indent=1), encoding="utf-8")
-    paths[1].write_text(markdown_report(results, summary, failures), encoding="utf-8")
-    paths[2].write_text(html_report(results, summary, failures), encoding="utf-8")
+    data = _json(results, summary, failures, run or {})
+    paths[0].write_text(json.dumps(data, indent=1), encoding="utf-8")
+    paths[1].write_text(markdown_report(results, summary, failures, sections[0]), encoding="utf-8")
+    paths[2].write_text(html_report(results, summary, failures, sections[1]), encoding="utf-8")
     return paths
 
 
-def _json(results: list[SampleResult], summary: Summary, failures: list[str]) -> dict[str, Any]:
+def _json(
+    results: list[SampleResult], summary: Summary, failures: list[str], run: dict[str, Any]
+) -> dict[str, Any]:
     return {
+        "run": run,
         "gate_failures": failures,
         "summary": {
             backend: {
@@ -37,18 +51,7 @@ def _json(results: list[SampleResult], summary: Summary, failures: list[str]) ->
             }
             for backend, groups in summary.items()
         },
-        "samples": [
-            {
-                "id": r.id,
-                "category": r.category,
-                "backend": r.backend,
-                "question": r.question,
-                "answer": r.answer.model_dump() if r.answer else None,
-                "metrics": {k: asdict(v) for k, v in r.scores.items()},
-                "problems": r.problems,
-            }
-            for r in results
-        ],
+        "samples": [sample_json(r) for r in results],
     }
 
 
@@ -70,8 +73,10 @@ def markdown_table(summary: Summary, group: str = "all") -> str:
     return "\n".join([header, rule, *rows])
 
 
-def markdown_report(results: list[SampleResult], summary: Summary, failures: list[str]) -> str:
-    """The report as Markdown: gate, overall table, per-category tables, failures."""
+def markdown_report(
+    results: list[SampleResult], summary: Summary, failures: list[str], extra: str = ""
+) -> str:
+    """The report as Markdown: gate, overall table, per-category tables, ``extra``, failures."""
     lines = ["# groundwork eval", "", "## Gate", ""]
     lines += [f"- FAILED: {f}" for f in failures] or ["- all thresholds met"]
     lines += ["", "## Overall", "", markdown_table(summary), ""]
@@ -81,6 +86,8 @@ def markdown_report(results: list[SampleResult], summary: Summary, failures: lis
     tagged = sorted({f"{k}:{v}" for r in results for k, v in r.tags.items()})
     for group in tagged:
         lines += [f"## {group}", "", markdown_table(summary, group), ""]
+    if extra:
+        lines += [extra.rstrip(), ""]
     lines += ["## Failures", "", "| backend | id | category | why |", "|---|---|---|---|"]
     for r in results:
         if r.problems:
@@ -121,8 +128,13 @@ def _chart(summary: Summary, metric: str, categories: list[str]) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def html_report(results: list[SampleResult], summary: Summary, failures: list[str]) -> str:
-    """A self-contained HTML page; every piece of question or answer text is escaped."""
+def html_report(
+    results: list[SampleResult], summary: Summary, failures: list[str], extra: str = ""
+) -> str:
+    """A self-contained HTML page; every piece of question or answer text is escaped.
+
+    ``extra`` is trusted HTML (already escaped) placed before the failures.
+    """
     categories = ["all", *sorted({r.category for r in results})]
     esc = html.escape
     parts = [
@@ -145,6 +157,7 @@ def html_report(results: list[SampleResult], summary: Summary, failures: list[st
             continue  # the first is in the table; the second is a count, not a share
         parts.append(f"<img alt='{esc(metric)}' src='data:image/png;base64,"
                      f"{_chart(summary, metric, categories)}'><br>")  # fmt: skip
+    parts.append(extra)
     parts.append("<h2>Failures</h2><table><tr><th>backend</th><th>id</th><th>category</th>"
                  "<th>question</th><th>answer</th><th>why</th></tr>")  # fmt: skip
     for r in results:

@@ -47,6 +47,7 @@ class SampleResult:
     sentences_shown: int = 0
     sentences_unsupported: int = 0
     tags: dict[str, str] = field(default_factory=dict)  # e.g. genre/format of a corpus document
+    question_set: str = ""  # the dataset file's stem, or "corpus:<split>"
 
 
 Progress = Callable[[int, int], None]

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
             raise ValueError(f"is not one of {', '.join(backend_names())}")
         return name
 
+    # Set by GitHub Actions (no GROUNDWORK_ prefix): `groundwork eval` appends its summary there.
+    github_step_summary: Path | None = Field(None, validation_alias="GITHUB_STEP_SUMMARY")
+
     @property
     def index_dir(self) -> Path:
         """Where the embedded Chroma store persists."""
