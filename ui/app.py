@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 from typing import Any
 
@@ -14,6 +15,7 @@ from rag.store import Store
 from ui import render
 from ui.assets import CITE_BUTTON_ID, CITE_TARGET_ID, CSS, PAGE_JS, SCROLL_TO_MARK_JS
 from ui.handlers import Handlers, available_backends
+from ui.server_file import server_record
 
 CONCURRENCY_LIMIT = 4
 EXAMPLE_QUESTIONS = [
@@ -136,9 +138,14 @@ def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
 def _api_endpoints(gr: Any, settings: Settings, handlers: Handlers) -> None:
     default_k, default_llm = settings.top_k, settings.llm
 
-    def ask(question: str, k: int = default_k, llm: str = default_llm) -> dict[str, Any]:
-        """Answer a question from the ingested documents; the Answer as JSON."""
-        return handlers.ask_json(question, k, llm)
+    def ask(
+        question: str,
+        k: int = default_k,
+        llm: str = default_llm,
+        history: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question (a follow-up, given earlier turns); the Answer as JSON."""
+        return handlers.ask_json(question, k, llm, history)
 
     gr.api(ask, api_name="ask")
     files = gr.File(file_count="multiple", visible=False)
@@ -208,7 +215,18 @@ def serve(settings: Settings) -> None:
     _auth(settings)  # fail fast on a malformed value, before loading models
     answerer = Answerer(settings, prepare_store(settings))
     threading.Thread(target=warm_up, args=(answerer,), name="warm-up", daemon=True).start()
-    launch(settings, answerer)
+    demo = launch(settings, answerer, prevent_thread_lock=True)
+    # SIGTERM ends the process like Ctrl-C, so the server record is removed on that exit too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with server_record(settings, demo.local_url):
+            demo.block_thread()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def warm_up(answerer: Answerer) -> None:

@@ -30,6 +30,7 @@ _INGEST_LOCK = threading.Lock()
 _PROGRESS = gr.Progress()
 # k from the API is checked against the same bounds as GROUNDWORK_TOP_K.
 _TOP_K = TypeAdapter(Annotated[int, Settings.model_fields["top_k"]])
+_HISTORY = TypeAdapter(list[dict[str, str]])
 
 
 def available_backends(settings: Settings) -> list[str]:
@@ -97,6 +98,16 @@ def checked_k(k: Any) -> int:
         bounds = Settings.model_json_schema()["properties"]["top_k"]
         raise GroundworkError(
             f"k must be a whole number from {bounds['minimum']} to {bounds['maximum']}; got {k!r}"
+        ) from exc
+
+
+def checked_history(history: Any) -> list[dict[str, str]]:
+    """Earlier turns given to the API as ``{role, content}`` dicts, or a one-line error."""
+    try:
+        return _HISTORY.validate_python(history or [])
+    except ValidationError as exc:
+        raise GroundworkError(
+            'history must be a list of {"role": …, "content": …} objects'
         ) from exc
 
 
@@ -228,10 +239,14 @@ class Handlers:
                 return doc_id
         return None
 
-    def ask_json(self, question: str, k: int, llm: str) -> dict[str, Any]:
+    def ask_json(
+        self, question: str, k: int, llm: str, history: list[dict[str, str]] | None = None
+    ) -> dict[str, Any]:
         """The ``/ask`` endpoint: one answer as a JSON dict, or a clean error message."""
         try:
-            return self.answerer.ask(question, k=checked_k(k), llm=llm or None).model_dump()
+            turns = checked_history(history)
+            answer = self.answerer.ask(question, turns, k=checked_k(k), llm=llm or None)
+            return answer.model_dump()
         except GroundworkError as exc:
             raise gr.Error(str(exc)) from exc
 
