@@ -175,6 +175,21 @@ class Handlers:
         picker = gr.update(choices=self.document_choices(), value=citation.doc_id)
         return card, picker, document, render.render_details(answer)
 
+    def show_latest_citation(self, turns: list[Turn] | None) -> tuple[Any, ...]:
+        """After an answer: open its first citation, as clicking its [1] would."""
+        turns = turns or []
+        answer = turns[-1].get("answer") if turns else None
+        if answer is None or not answer.citations:
+            return (gr.update(),) * 4
+        return self.show_citation(f"{len(turns) - 1}-{answer.citations[0].n}", turns)
+
+    def open_page(self) -> tuple[str, Any, Any, str]:
+        """On page load: the document list, examples, and the first document open to read."""
+        listing, _, examples = self.refresh_documents()
+        choices = self.document_choices()
+        first = choices[0][1] if choices else None
+        return listing, gr.update(choices=choices, value=first), examples, self.show_document(first)
+
     def show_document(self, doc_id: str | None) -> str:
         """The full text of the chosen document, escaped and unmarked."""
         if not doc_id:
