@@ -9,6 +9,7 @@ P50_RATIO_TARGET = 2.0
 P50_10K_TARGET_MS = 50.0
 COLD_START_TARGET_S = 8.0
 LLM_RATIO_TARGET = 1.2
+CLI_ASK_TARGETS_S = {"cli_ask.server_s": 1.0, "cli_ask.local_s": 7.0}  # issue #19
 LARGE_CORPUS = "synthetic_10000"
 
 
@@ -22,6 +23,8 @@ def target_for(key: str) -> str:
         return f"<= {P50_10K_TARGET_MS:g} ms"
     if key == "cold_start.s":
         return f"<= {COLD_START_TARGET_S:g} s"
+    if key in CLI_ASK_TARGETS_S:
+        return f"<= {CLI_ASK_TARGETS_S[key]:g} s"
     if key in ("llamacpp.ttft_ratio", "llamacpp.total_ratio"):
         return f"<= {LLM_RATIO_TARGET:g} x raw llama.cpp"
     return ""
@@ -37,6 +40,8 @@ def met(key: str, value: float) -> bool | None:
         return value <= P50_10K_TARGET_MS
     if key == "cold_start.s":
         return value <= COLD_START_TARGET_S
+    if key in CLI_ASK_TARGETS_S:
+        return value <= CLI_ASK_TARGETS_S[key]
     if key in ("llamacpp.ttft_ratio", "llamacpp.total_ratio"):
         return value <= LLM_RATIO_TARGET
     return None

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from evals.bench_cli_ask import bench_cli_ask
 from evals.bench_corpus import QUESTION
 from rag.errors import GroundworkError
 from rag.settings import PROJECT_ROOT, Settings
@@ -42,6 +43,7 @@ def bench_cold_start(settings: Settings, figures: dict[str, float]) -> None:
             _first_answer(server, port, log, settings.top_k)
             figures["cold_start.s"] = round(time.perf_counter() - started, 2)
             figures["cold_start.peak_rss_mb"] = round(_peak_rss_mb(server.pid), 1)
+            bench_cli_ask(env, settings.data_dir, figures)  # while this server is up
         finally:
             server.terminate()
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 from typing import Any
 
@@ -11,9 +12,10 @@ from rag.answering import Answerer
 from rag.errors import GroundworkError
 from rag.settings import Settings
 from rag.store import Store
-from ui import render
+from ui import history_panel, render
 from ui.assets import CITE_BUTTON_ID, CITE_TARGET_ID, CSS, PAGE_JS, SCROLL_TO_MARK_JS
 from ui.handlers import Handlers, available_backends
+from ui.server_file import server_record
 
 CONCURRENCY_LIMIT = 4
 EXAMPLE_QUESTIONS = [
@@ -40,12 +42,14 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
                     "or a source card to see the exact passage.")  # fmt: skip
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
+                history = history_panel.build(settings)
                 chat = _chat_panel(gr, settings, backends, handlers)
             with gr.Column(scale=2):
                 docs = _document_panel(gr, handlers)
         cite_target = gr.Textbox(visible="hidden", elem_id=CITE_TARGET_ID)
         cite_button = gr.Button("show citation", visible="hidden", elem_id=CITE_BUTTON_ID)
-        _wire_chat(gr, handlers, chat, docs, turns)
+        _wire_chat(handlers, chat, docs, turns, history)
+        history_panel.wire(demo, history, chat, docs, turns)
         cite_button.click(
             handlers.show_citation,
             [cite_target, turns],
@@ -56,8 +60,8 @@ def build_app(settings: Settings, answerer: Answerer) -> Any:
         _wire_documents(handlers, chat, docs)
         _api_endpoints(gr, settings, handlers)
         # Read per page load: documents ingested since start (CLI, /ingest) must show up.
-        demo.load(handlers.refresh_documents, None,
-                  [docs["listing"], docs["picker"], chat["examples"]],
+        demo.load(handlers.open_page, None,
+                  [docs["listing"], docs["picker"], chat["examples"], docs["document"]],
                   api_visibility="private", show_progress="hidden")  # fmt: skip
         demo.unload(handlers.exports.forget)
     return demo
@@ -102,23 +106,37 @@ def _document_panel(gr: Any, handlers: Handlers) -> dict:
             "upload": upload, "status": status}  # fmt: skip
 
 
-def _wire_chat(gr: Any, handlers: Handlers, chat: dict, docs: dict, turns: Any) -> None:
+def _wire_chat(handlers: Handlers, chat: dict, docs: dict, turns: Any, history: dict) -> None:
     inputs = [chat["question"], turns, chat["backend"], chat["top_k"]]
     outputs = [chat["chatbot"], turns, chat["details"], chat["question"]]
+    cited = [docs["source"], docs["picker"], docs["document"], chat["details"]]
+    kept = [history["current"], history["saved"], history["listing"]]
+    quiet = {"api_visibility": "private", "show_progress": "hidden"}
     for trigger in (chat["question"].submit, chat["send"].click):
-        trigger(handlers.chat, inputs, outputs, api_visibility="private").then(
-            handlers.exports.write, turns, chat["download"], api_visibility="private"
+        answered = trigger(handlers.chat, inputs, outputs, api_visibility="private")
+        answered = answered.then(handlers.show_latest_citation, turns, cited, **quiet)
+        answered = answered.then(
+            history_panel.remember, [history["current"], turns, history["saved"]], kept, **quiet
         )
+        answered.then(handlers.exports.write, turns, chat["download"], **quiet)
 
-    def new_conversation() -> tuple[list, list, str, str, None]:
-        return [], [], render.render_details(None), "", None
+    def new_conversation() -> tuple[Any, ...]:
+        return [], [], render.render_details(None), "", None, "", gr_update(value=None)
 
     chat["new"].click(
         new_conversation,
         None,
-        [chat["chatbot"], turns, chat["details"], docs["source"], chat["download"]],
+        [chat["chatbot"], turns, chat["details"], docs["source"], chat["download"],
+         history["current"], history["listing"]],
         api_visibility="private",
-    ).then(handlers.exports.forget, api_visibility="private")
+    ).then(handlers.exports.forget, api_visibility="private")  # fmt: skip
+
+
+def gr_update(**changes: Any) -> Any:
+    """``gr.update`` without importing Gradio at module import time."""
+    import gradio as gr
+
+    return gr.update(**changes)
 
 
 def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
@@ -136,9 +154,14 @@ def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
 def _api_endpoints(gr: Any, settings: Settings, handlers: Handlers) -> None:
     default_k, default_llm = settings.top_k, settings.llm
 
-    def ask(question: str, k: int = default_k, llm: str = default_llm) -> dict[str, Any]:
-        """Answer a question from the ingested documents; the Answer as JSON."""
-        return handlers.ask_json(question, k, llm)
+    def ask(
+        question: str,
+        k: int = default_k,
+        llm: str = default_llm,
+        history: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question (a follow-up, given earlier turns); the Answer as JSON."""
+        return handlers.ask_json(question, k, llm, history)
 
     gr.api(ask, api_name="ask")
     files = gr.File(file_count="multiple", visible=False)
@@ -208,7 +231,18 @@ def serve(settings: Settings) -> None:
     _auth(settings)  # fail fast on a malformed value, before loading models
     answerer = Answerer(settings, prepare_store(settings))
     threading.Thread(target=warm_up, args=(answerer,), name="warm-up", daemon=True).start()
-    launch(settings, answerer)
+    demo = launch(settings, answerer, prevent_thread_lock=True)
+    # SIGTERM ends the process like Ctrl-C, so the server record is removed on that exit too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with server_record(settings, demo.local_url):
+            demo.block_thread()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def warm_up(answerer: Answerer) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rag.answer import Answer
     from rag.answering import Answerer
     from rag.store import Store
+    from ui.client import RemoteAnswerer
 
 app = typer.Typer(
     add_completion=False,
@@ -74,6 +75,10 @@ LlmOption = Annotated[
     str | None,
     typer.Option("--llm", help="extractive, llamacpp, openai or ollama (default: settings.llm)."),
 ]
+LocalOption = Annotated[
+    bool,
+    typer.Option("--local", help="Answer in this process even when `groundwork serve` runs."),
+]
 
 
 @app.command()
@@ -82,20 +87,31 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Chunks to retrieve.")] = None,
     llm: LlmOption = None,
+    local: LocalOption = False,
 ) -> None:
     """Answer a question from the ingested documents, with citations."""
-    from rag.answering import Answerer
-    from rag.question import clean_question
-
     settings = cli_settings(llm=llm)
     with one_line_errors(settings):
-        clean_question(question, settings.max_question_chars)
-        result = Answerer(settings, _open_store(settings)).ask(question, k=k)
+        result = None if local else _ask_server(settings, question, k)
+        if result is None:
+            from rag.answering import Answerer
+            from rag.question import clean_question
+
+            clean_question(question, settings.max_question_chars)
+            result = Answerer(settings, _open_store(settings)).ask(question, k=k)
     if as_json:
         typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
         return
     typer.echo(result.answer)
     _print_details(result)
+
+
+def _ask_server(settings: Settings, question: str, k: int | None) -> Answer | None:
+    """The answer of a running `groundwork serve` of this data directory, if there is one."""
+    from ui.client import ask_remote, connect
+
+    remote = connect(settings)
+    return None if remote is None else ask_remote(remote, settings, question, k)
 
 
 def _print_details(result: Answer) -> None:
@@ -108,16 +124,13 @@ def _print_details(result: Answer) -> None:
 
 
 @app.command()
-def chat(llm: LlmOption = None) -> None:
+def chat(llm: LlmOption = None, local: LocalOption = False) -> None:
     """Talk with the documents in the terminal; /exit or end of input (Ctrl-D) ends."""
-    from rag.answering import Answerer
+    from ui.client import connect
 
     settings = cli_settings(llm=llm)
-    with one_line_errors(settings):
-        answerer = Answerer(settings, _open_store(settings))
-        answerer.prepare(settings.llm)
-        if not answerer.store.document_ids():
-            raise EmptyIndex("No documents are ingested yet; run `groundwork ingest` first.")
+    remote = None if local else connect(settings)
+    answerer = None if remote is not None else _chat_answerer(settings)
     typer.echo(f"groundwork chat ({settings.llm}); /exit to leave.")
     history: list[dict[str, str]] = []
     while True:
@@ -128,10 +141,45 @@ def chat(llm: LlmOption = None) -> None:
             return
         if not line.strip():
             continue
-        result = _chat_turn(answerer, line.strip(), history)
+        result = None
+        if remote is not None:
+            result, remote = _remote_chat_turn(remote, settings, line.strip(), history)
+        if remote is None:
+            answerer = answerer or _chat_answerer(settings)
+            result = _chat_turn(answerer, line.strip(), history)
         if result is not None:
             history += [{"role": "user", "content": line.strip()},
                         {"role": "assistant", "content": result.answer}]  # fmt: skip
+
+
+def _chat_answerer(settings: Settings) -> Answerer:
+    """An in-process answerer with the chat's backend loaded, or exit 2 with why not."""
+    from rag.answering import Answerer
+
+    with one_line_errors(settings):
+        answerer = Answerer(settings, _open_store(settings))
+        answerer.prepare(settings.llm)
+        if not answerer.store.document_ids():
+            raise EmptyIndex("No documents are ingested yet; run `groundwork ingest` first.")
+    return answerer
+
+
+def _remote_chat_turn(
+    remote: RemoteAnswerer, settings: Settings, question: str, history: list[dict[str, str]]
+) -> tuple[Answer | None, RemoteAnswerer | None]:
+    """One answer from the server, and the server to keep using (None once it went away)."""
+    from ui.client import ask_remote
+
+    try:
+        result = ask_remote(remote, settings, question, history=history)
+    except GroundworkError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return None, remote
+    if result is None:
+        return None, None
+    typer.echo(result.answer)
+    _print_details(result)
+    return result, remote
 
 
 def _chat_turn(answerer: Answerer, question: str, history: list[dict[str, str]]) -> Answer | None:

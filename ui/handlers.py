@@ -28,6 +28,7 @@ ChatUpdate = tuple[list[Message], list[Turn], str, str]
 _PROGRESS = gr.Progress()
 # k from the API is checked against the same bounds as GROUNDWORK_TOP_K.
 _TOP_K = TypeAdapter(Annotated[int, Settings.model_fields["top_k"]])
+_HISTORY = TypeAdapter(list[dict[str, str]])
 
 
 def available_backends(settings: Settings) -> list[str]:
@@ -98,6 +99,16 @@ def checked_k(k: Any) -> int:
         ) from exc
 
 
+def checked_history(history: Any) -> list[dict[str, str]]:
+    """Earlier turns given to the API as ``{role, content}`` dicts, or a one-line error."""
+    try:
+        return _HISTORY.validate_python(history or [])
+    except ValidationError as exc:
+        raise GroundworkError(
+            'history must be a list of {"role": …, "content": …} objects'
+        ) from exc
+
+
 def report_dict(report: IngestReport, rejected: list[str]) -> dict[str, Any]:
     """An ingest report (plus upload rejections) as a JSON-friendly dict."""
     return {
@@ -161,6 +172,21 @@ class Handlers:
         # Fresh choices: the cited document may have been ingested after this page loaded.
         picker = gr.update(choices=self.document_choices(), value=citation.doc_id)
         return card, picker, document, render.render_details(answer)
+
+    def show_latest_citation(self, turns: list[Turn] | None) -> tuple[Any, ...]:
+        """After an answer: open its first citation, as clicking its [1] would."""
+        turns = turns or []
+        answer = turns[-1].get("answer") if turns else None
+        if answer is None or not answer.citations:
+            return (gr.update(),) * 4
+        return self.show_citation(f"{len(turns) - 1}-{answer.citations[0].n}", turns)
+
+    def open_page(self) -> tuple[str, Any, Any, str]:
+        """On page load: the document list, examples, and the first document open to read."""
+        listing, _, examples = self.refresh_documents()
+        choices = self.document_choices()
+        first = choices[0][1] if choices else None
+        return listing, gr.update(choices=choices, value=first), examples, self.show_document(first)
 
     def show_document(self, doc_id: str | None) -> str:
         """The full text of the chosen document, escaped and unmarked."""
@@ -227,10 +253,14 @@ class Handlers:
                 return doc_id
         return None
 
-    def ask_json(self, question: str, k: int, llm: str) -> dict[str, Any]:
+    def ask_json(
+        self, question: str, k: int, llm: str, history: list[dict[str, str]] | None = None
+    ) -> dict[str, Any]:
         """The ``/ask`` endpoint: one answer as a JSON dict, or a clean error message."""
         try:
-            return self.answerer.ask(question, k=checked_k(k), llm=llm or None).model_dump()
+            turns = checked_history(history)
+            answer = self.answerer.ask(question, turns, k=checked_k(k), llm=llm or None)
+            return answer.model_dump()
         except GroundworkError as exc:
             raise gr.Error(str(exc)) from exc
 

@@ -34,7 +34,7 @@ def test_quick_bench_reports_every_figure(tmp_path: Path, embeddings) -> None:  
     figures = result["figures"]
     expected = [f"ingest.{label}.{key}" for label in LABELS for key in INGEST_KEYS]
     expected += [f"query.{label}.{key}" for label in LABELS for key in QUERY_KEYS]
-    expected += ["cold_start.s", "cold_start.peak_rss_mb"]
+    expected += ["cold_start.s", "cold_start.peak_rss_mb", "cli_ask.server_s", "cli_ask.local_s"]
     for key in expected:
         assert isinstance(figures[key], float | int), key
     assert figures["ingest.article.chunks"] > 0 and figures["ingest.synthetic_60.chunks"] > 0
@@ -49,7 +49,8 @@ def test_quick_bench_reports_every_figure(tmp_path: Path, embeddings) -> None:  
 def test_the_table_marks_each_target_met_or_missed() -> None:
     figures = {"ingest.article.ratio": 0.5, "query.article.p50_ratio": 1.5,
                "query.synthetic_10000.p50_ms": 51.0, "cold_start.s": 7.9,
-               "query.article.p50_ms": 12.0}  # fmt: skip
+               "query.article.p50_ms": 12.0, "cli_ask.server_s": 0.8,
+               "cli_ask.local_s": 7.5}  # fmt: skip
     rows = {line.split()[0]: line for line in format_bench({"figures": figures}).splitlines()}
     assert rows["ingest.article.ratio"].endswith("MISSED")
     assert rows["query.article.p50_ratio"].endswith("met")
@@ -57,6 +58,8 @@ def test_the_table_marks_each_target_met_or_missed() -> None:
     assert rows["query.synthetic_10000.p50_ms"].endswith("MISSED")
     assert rows["cold_start.s"].endswith("met")
     assert rows["query.article.p50_ms"].rstrip().endswith("12")
+    assert "<= 1 s" in rows["cli_ask.server_s"] and rows["cli_ask.server_s"].endswith("met")
+    assert "<= 7 s" in rows["cli_ask.local_s"] and rows["cli_ask.local_s"].endswith("MISSED")
 
 
 @pytest.mark.llm

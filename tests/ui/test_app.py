@@ -15,8 +15,10 @@ from rag.answering import Answerer
 from rag.settings import Settings
 from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings
+from ui import app as ui_app
 from ui.app import build_app, launch
 from ui.handlers import Handlers, chat_messages, find_citation, history_for
+from ui.server_file import read_record, record_path
 
 pytestmark = pytest.mark.slow
 
@@ -210,3 +212,22 @@ def test_documents_ingested_after_start_appear_on_page_load(
     _, selected, document, _ = handlers.show_citation("0-1", [{"question": "q", "answer": answer}])
     assert selected["value"] == doc_id and ("pelican.txt", doc_id) in selected["choices"]
     assert "bronze" in document
+
+
+def test_serve_records_where_it_listens_until_it_stops(
+    article_settings: Settings, article_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    class Demo:
+        local_url = "http://127.0.0.1:7861/"
+
+        def block_thread(self) -> None:
+            seen["record"] = read_record(article_settings)
+
+    monkeypatch.setattr(ui_app, "launch", lambda *args, **kwargs: Demo())
+    monkeypatch.setattr(ui_app, "prepare_store", lambda settings: article_store)
+    monkeypatch.setattr(ui_app, "warm_up", lambda answerer: None)
+    ui_app.serve(article_settings)
+    assert seen["record"] is not None and seen["record"].url == Demo.local_url
+    assert not record_path(article_settings).exists()

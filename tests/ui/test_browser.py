@@ -63,10 +63,13 @@ def page(app_url: tuple[str, Answerer]) -> Iterator[Any]:
         browser.close()
 
 
-def ask(page: Any, question: str, answers_before: int) -> Any:
-    """Type a question, send it, and return the finished bot message."""
+def ask(page: Any, question: str, answers_before: int, *, enter: bool = False) -> Any:
+    """Type a question, send it (button or Enter), and return the finished bot message."""
     page.locator("#gw-question textarea").fill(question)
-    page.locator("#gw-ask").click()
+    if enter:
+        page.locator("#gw-question textarea").press("Enter")
+    else:
+        page.locator("#gw-ask").click()
     bot = page.locator('#gw-chat [data-testid="bot"]').nth(answers_before)
     bot.locator(".gw-answer, .gw-refusal, .gw-error").wait_for()
     return bot
@@ -148,6 +151,64 @@ def test_a_document_ingested_after_start_is_listed_inertly_and_cited(
         assert page.locator(f"{panel} img").count() == 0, panel
         hrefs = page.locator(f"{panel} a").evaluate_all("links => links.map(a => a.href)")
         assert all("#cite-" in href for href in hrefs), (panel, hrefs)
+
+
+def test_the_page_opens_on_a_document_and_keeps_conversations_across_reloads(
+    page: Any, app_url: tuple[str, Answerer]
+) -> None:
+    from playwright.sync_api import expect
+
+    answerer = app_url[1]
+    shown = answerer.store.list_documents()[0]  # the first in the list (the article, unless
+    opening = answerer.store.document_text(shown["doc_id"]).split("\n")[0]  # one was added)
+    page.locator("#gw-document .gw-doc-text", has_text=opening).wait_for()
+    assert page.locator("#gw-picker input").input_value() == shown["source"]
+    first = answerer.ask("Who is Sabrina Singh?").citations[0]
+    second_question = "What year did the US invade Iraq?"
+    second = answerer.ask(second_question).citations[0]
+    assert (first.start, first.end) != (second.start, second.end)
+
+    bot = ask(page, "Who is Sabrina Singh?", 0, enter=True)  # Enter sends
+    page.locator("#gw-document mark", has_text=first.quote).wait_for()  # opened by itself
+    ask(page, second_question, 1, enter=True)
+    page.locator("#gw-document mark", has_text=second.quote).wait_for()
+    marker = bot.locator("a.gw-marker").first  # the first answer's marker, by keyboard
+    marker.focus()
+    assert page.evaluate("() => document.activeElement.classList.contains('gw-marker')")
+    page.keyboard.press("Enter")
+    page.locator("#gw-document mark", has_text=first.quote).wait_for()
+    conversations = page.locator("#gw-conversations input")
+    expect(conversations).to_have_value("Who is Sabrina Singh?")  # saved in the browser
+
+    page.reload()
+    restored = page.locator('#gw-chat [data-testid="bot"]')
+    restored.nth(1).locator(".gw-answer").wait_for()
+    assert "Sabrina Singh" in restored.nth(0).inner_text()
+    expect(conversations).to_have_value("Who is Sabrina Singh?")
+    page.locator("#gw-document .gw-doc-text", has_text=opening).wait_for()
+
+    page.get_by_role("button", name="New conversation").click()
+    page.locator('#gw-chat [data-testid="bot"]').first.wait_for(state="detached")
+    ask(page, "Is the US withdrawing from Iraq?", 0, enter=True)
+    expect(conversations).to_have_value("Is the US withdrawing from Iraq?")
+    page.reload()
+    page.locator('#gw-chat [data-testid="user"]', has_text="withdrawing").wait_for()
+    conversations.click()
+    option = page.locator('[data-testid="dropdown-option"]', has_text="Who is Sabrina Singh?")
+    option.click()
+    page.locator('#gw-chat [data-testid="user"]', has_text="Sabrina Singh").wait_for()
+    assert page.locator('#gw-chat [data-testid="bot"]').count() == 2
+
+    page.get_by_role("button", name="Delete conversation").click()
+    page.locator('#gw-chat [data-testid="bot"]').first.wait_for(state="detached")
+    expect(conversations).to_have_value("")
+    page.reload()
+    page.locator('#gw-chat [data-testid="user"]', has_text="withdrawing").wait_for()
+    conversations.click()
+    page.locator('[data-testid="dropdown-option"]').first.wait_for()
+    titles = page.locator('[data-testid="dropdown-option"]').all_inner_texts()
+    titles = [title.split("\n")[-1].strip() for title in titles]  # after the "✓" of the chosen
+    assert titles == ["Is the US withdrawing from Iraq?"]
 
 
 def _inside(inner: dict[str, float] | None, outer: dict[str, float] | None) -> bool:

@@ -151,3 +151,31 @@ def test_the_test_only_backend_cannot_be_chosen_in_a_real_process(data_dir):
     assert done.stderr.strip().splitlines() == [
         "error: GROUNDWORK_LLM: 'fake' is not one of extractive, llamacpp, openai, ollama"
     ]
+
+
+UI_AND_MODEL_PACKAGES = ("gradio", "matplotlib", "llama_cpp", "openai", "ollama",
+                         "langchain_openai", "langchain_ollama", "playwright")  # fmt: skip
+IMPORTED_AFTER_ASK = """
+import sys
+from ui.cli import main
+sys.argv = ["groundwork", "ask", "--local", "Who is Sabrina Singh?"]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def test_ask_in_process_imports_no_ui_or_model_packages(data_dir):
+    """`ask` pays only for what answering needs: Gradio, matplotlib and LLM clients stay out."""
+    invoke("ingest")
+    env = {"GROUNDWORK_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
+           "PYTHONPATH": str(ARTICLE.parent.parent)}  # fmt: skip
+    root = str(ARTICLE.parent.parent)
+    command = [sys.executable, "-c", IMPORTED_AFTER_ASK]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = set(done.stdout.strip().splitlines()[-1].split())
+    assert "sentence_transformers" in imported  # it did answer in this process
+    assert imported.isdisjoint(UI_AND_MODEL_PACKAGES), imported & set(UI_AND_MODEL_PACKAGES)
