@@ -154,16 +154,22 @@ def _wire_documents(handlers: Handlers, chat: dict, docs: dict) -> None:
 def _api_endpoints(gr: Any, settings: Settings, handlers: Handlers) -> None:
     default_k, default_llm = settings.top_k, settings.llm
 
-    def ask(
+    def ask(question: str, k: int = default_k, llm: str = default_llm) -> dict[str, Any]:
+        """Answer a question from the ingested documents; the Answer as JSON."""
+        return handlers.ask_json(question, k, llm)
+
+    def ask_followup(
         question: str,
+        history: list[dict[str, str]],
         k: int = default_k,
         llm: str = default_llm,
-        history: list[dict[str, str]] | None = None,
     ) -> dict[str, Any]:
-        """Answer a question (a follow-up, given earlier turns); the Answer as JSON."""
+        """Answer a question asked after earlier ``{role, content}`` turns; the Answer as JSON."""
         return handlers.ask_json(question, k, llm, history)
 
     gr.api(ask, api_name="ask")
+    # A separate endpoint, so callers of /ask that send exactly its three values still work.
+    gr.api(ask_followup, api_name="ask_followup")
     files = gr.File(file_count="multiple", visible=False)
     report = gr.JSON(visible=False)
     trigger = gr.Button(visible=False)

@@ -1,9 +1,9 @@
 """Answer CLI questions through a running ``groundwork serve`` instead of loading the models.
 
-Talks to the server's ``/ask`` API over Gradio's documented HTTP interface (``POST
-/gradio_api/call/ask``, then read the event stream) with the standard library only:
-``gradio_client`` would cost more start-up time (its import and the config requests it makes
-when connecting) than the answer itself.
+Talks to the server's ``/ask_followup`` API (``/ask`` plus earlier turns) over Gradio's
+documented HTTP interface (``POST /gradio_api/call/ask_followup``, then read the event
+stream) with the standard library only: ``gradio_client`` would cost more start-up time (its
+import and the config requests it makes when connecting) than the answer itself.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class RemoteAnswerer:
     ) -> Answer:
         """The server's answer, exactly as ``Answerer.ask`` gives it in-process."""
         self._login()
-        url = f"{self.record.url}gradio_api/call/ask"
-        body = json.dumps({"data": [question, k, llm, list(history)]}).encode("utf-8")
+        url = f"{self.record.url}gradio_api/call/ask_followup"
+        body = json.dumps({"data": [question, list(history), k, llm]}).encode("utf-8")
         request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
         try:
             event_id = json.loads(self._read(request))["event_id"]

@@ -16,6 +16,7 @@ from rag.settings import Settings
 from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings
 from ui import app as ui_app
+from ui import render
 from ui.app import build_app, launch
 from ui.handlers import Handlers, chat_messages, find_citation, history_for
 from ui.server_file import read_record, record_path
@@ -196,15 +197,20 @@ def test_documents_ingested_after_start_appear_on_page_load(
 ) -> None:
     ingest_files([ARTICLE], store, settings)
     demo = build_app(settings, Answerer(settings, store))
-    (on_load,) = [f.fn for f in demo.fns.values() if any(t[1] == "load" for t in f.targets)]
+    loads = [f.fn for f in demo.fns.values() if any(t[1] == "load" for t in f.targets)]
+    (on_load,) = [fn for fn in loads if getattr(fn, "__name__", "") == "open_page"]
     note = tmp_path / "pelican.txt"
     note.write_text("The pelican statue in Harbor Square was cast in bronze in 1911.\n")
     ingest_files([note], store, settings)  # as the CLI would, after the app was built
 
-    listing, picker, _ = on_load()
+    listing, picker, _, document = on_load()
     assert "pelican.txt" in listing
     doc_id = next(d["doc_id"] for d in store.list_documents() if d["source"] == "pelican.txt")
     assert ("pelican.txt", doc_id) in picker["choices"]
+    first = picker["choices"][0][1]  # the page opens on the first document, shown in full
+    assert picker["value"] == first and document == render.render_document(
+        store.document_text(first)
+    )
 
     handlers = on_load.__self__
     answer = handlers.answerer.ask("What was the pelican statue in Harbor Square cast in?")

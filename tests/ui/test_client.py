@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +159,26 @@ def test_a_record_of_another_data_dir_is_not_used(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "gw")
     write_record(make_settings(tmp_path / "other"), "http://127.0.0.1:1/")
     assert connect(settings) is None
+
+
+def test_ask_still_takes_its_three_values_and_a_bad_history_is_one_line(server: Settings) -> None:
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(CookieJar())
+    )
+    url = f"http://127.0.0.1:{server.port}/"
+    user, _, password = (server.auth or "").partition(":")
+    opener.open(
+        url + "login", urllib.parse.urlencode({"username": user, "password": password}).encode()
+    )
+    body = json.dumps({"data": [QUESTION, 4, "extractive"]}).encode()  # as callers sent before
+    request = urllib.request.Request(
+        url + "gradio_api/call/ask", body, {"Content-Type": "application/json"}
+    )
+    event = json.load(opener.open(request))["event_id"]
+    stream = opener.open(f"{url}gradio_api/call/ask/{event}").read().decode()
+    assert "event: complete" in stream and "September 2025" in stream
+    with server_record(server, url):  # earlier tests replaced the module server's record
+        remote = connect(make_settings(server.data_dir, auth=server.auth))
+    assert remote is not None
+    with pytest.raises(GroundworkError, match="history must be a list"):
+        remote.ask(QUESTION, 4, "extractive", [{"role": "user", "content": ["not text"]}])  # type: ignore[dict-item]
