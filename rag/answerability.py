@@ -10,8 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from rag.errors import GroundworkError
+from rag.settings import ANSWERABILITY_DIR
 
-MODEL_DIR = Path(__file__).resolve().parent / "models" / "answerability"
 _LOCK = threading.Lock()
 
 
@@ -33,10 +33,13 @@ class AnswerabilityModel:
                 f"The answerability model is missing from {path} (config.json, "
                 "model.safetensors); answers fall back to similarity ranking."
             )
+        import torch
         from sentence_transformers import CrossEncoder
 
         try:
-            self.model = CrossEncoder(str(path), num_labels=1, local_files_only=True)
+            # Stored as fp16 to halve the file; read as fp32, which CPUs multiply much faster.
+            self.model = CrossEncoder(str(path), num_labels=1, local_files_only=True,
+                                      model_kwargs={"dtype": torch.float32})  # fmt: skip
         except (OSError, ValueError, RuntimeError) as exc:
             raise AnswerabilityUnavailable(
                 f"The answerability model in {path} cannot be loaded ({type(exc).__name__}); "
@@ -55,6 +58,6 @@ class AnswerabilityModel:
 
 
 @cache
-def load_answerability(path: Path = MODEL_DIR) -> AnswerabilityModel:
+def load_answerability(path: Path = ANSWERABILITY_DIR) -> AnswerabilityModel:
     """The model at ``path``, loaded once per process (raises ``AnswerabilityUnavailable``)."""
     return AnswerabilityModel(path)

@@ -40,6 +40,7 @@ from rag.question import (
     without_carried_context,
     without_instructions,
 )
+from rag.rerank import Reranker, RerankerSource
 from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.settings import Settings
 from rag.store import Store
@@ -86,6 +87,9 @@ class Answerer:
         self._checker = checker
         self._lock = threading.Lock()
         self.baseline = TopicBaseline(store, settings.standout_min_sentences)
+        self.rerankers = RerankerSource(settings.answerability_model,
+            settings.answerability_candidates, settings.answerability_threshold,
+            settings.answerability_runner_up)  # fmt: skip
 
     def ask(
         self,
@@ -136,6 +140,10 @@ class Answerer:
             return True
         baseline = self.baseline.level(query_vector, ranked[0].doc_id)
         return baseline is not None and ranked[0].dense - baseline < self.settings.standout_margin
+
+    def reranker(self) -> Reranker | None:
+        """The answerability model's stage, or None when it is off or cannot be loaded."""
+        return self.rerankers.get() if self.settings.answerability else None
 
     def prepare(self, name: str) -> None:
         """Fail early (``BackendUnavailable``) when backend ``name`` cannot be used."""
@@ -195,28 +203,44 @@ class Answerer:
     ) -> tuple[list[Document], list[ScoredSentence]]:
         """Retrieve chunks for one question and rank their sentences; none when the gate fails."""
         clock = time.perf_counter()
-        retriever = self.retriever if k is None else self.retriever.model_copy(update={"k": k})
-        chunks = retriever.invoke(question)
+        k = k or self.settings.top_k
+        reranker = self.reranker()
+        # The model reads more than the top k chunks: with those alone, the answer is never
+        # seen for about a quarter of questions (docs/answerability-model.md).
+        wide = max(k, self.settings.answerability_chunks) if reranker else k
+        found = self.retriever.model_copy(update={"k": wide}).invoke(question)
+        chunks = found[:k]
         timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(clock)
 
         clock = time.perf_counter()
         query_vector = self.store.embeddings.embed_query(question)
-        ranked = candidate_sentences(question, query_vector, chunks, self.store)
+        nearest: list[tuple[str, int, int]] = []
+        if reranker is not None:  # and the sentences most like the question anywhere
+            many = self.settings.answerability_nearest
+            nearest = self.store.nearest_sentences(query_vector, many)
+            found = interleave([found, self.retriever.chunks_holding(nearest)], lambda d: str(d.id))
+        ranked = candidate_sentences(question, query_vector, found, self.store)
         # Sentences that address the assistant or carry a link are never quoted nor offered to
         # the model, so an order a model might restate as a plain claim has nothing to cite.
         ranked = [s for s in ranked if not unquotable(s.text)]
-        weak = self._weak(ranked, query_vector)
+        if reranker is None:
+            weak = self._weak(ranked, query_vector)
+        else:
+            ranked = reranker.rerank(question, ranked, {(d, start) for d, start, _ in nearest})
+            weak = reranker.refuses(ranked)
         timings["rank"] = timings.get("rank", 0.0) + _ms(clock)
         return chunks, [] if weak else ranked
 
     def _extractive(self, evidence: _Evidence, backend: str, notice: str | None = None) -> Answer:
         """The best sentences quoted verbatim (the best one of each part of a compound question)."""
         fallback = notice is not None
+        reranker = self.reranker()
+        select = select_sentences if reranker is None else reranker.select
         if len(evidence.parts) + len(evidence.unanswered) > 1:
-            chosen = best_of_each(evidence.parts, self.settings.max_answer_sentences)
+            chosen = best_of_each(evidence.parts, self.settings.max_answer_sentences, select)
             notice = _unanswered_notice(evidence.unanswered, notice)
         else:
-            chosen = select_sentences(evidence.ranked, self.settings.max_answer_sentences)
+            chosen = select(evidence.ranked, self.settings.max_answer_sentences)
         text, citations = quote_answer(with_antecedents(chosen, evidence.ranked))
         return self._answer(evidence, backend, text, citations=citations, notice=notice,
                             fallback=fallback)  # fmt: skip

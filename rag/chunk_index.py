@@ -31,6 +31,7 @@ class ChunkIndex:
         self.bm25: BM25Okapi | None = None
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.length_norm = np.zeros(0)
+        self.by_doc: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         if bm25 and docs:
             self._build_bm25()
 
@@ -109,6 +110,33 @@ class ChunkIndex:
             self._copy(i, {**self.docs[i].metadata, "bm25": round(float(scores[i]), 4)})
             for i in order.tolist()
         ]
+
+    def holding(self, spans: list[tuple[str, int, int]]) -> list[Document]:
+        """For each (doc_id, start, end), the first chunk that holds the span whole, once each."""
+        found: dict[int, Document] = {}
+        for doc_id, start, end in spans:
+            rows, starts, ends = self._offsets(doc_id)
+            inside = np.flatnonzero((starts <= start) & (end <= ends))
+            if len(inside) and int(rows[inside[0]]) not in found:
+                i = int(rows[inside[0]])
+                found[i] = self._copy(i, dict(self.docs[i].metadata))
+        return list(found.values())
+
+    def _offsets(self, doc_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, starts and ends of ``doc_id``'s chunks (built once per document)."""
+        if not self.by_doc:
+            rows: dict[str, list[int]] = {}
+            for i, doc in enumerate(self.docs):
+                rows.setdefault(str(doc.metadata["doc_id"]), []).append(i)
+            for owner, held in rows.items():
+                metas = [self.docs[i].metadata for i in held]
+                self.by_doc[owner] = (
+                    np.asarray(held),
+                    np.asarray([int(m["start"]) for m in metas]),
+                    np.asarray([int(m["end"]) for m in metas]),
+                )
+        empty = np.zeros(0, dtype=np.int64)
+        return self.by_doc.get(doc_id, (empty, empty, empty))
 
     def cosine(self, chunk_id: str, query_vector: list[float]) -> float | None:
         """The cosine similarity of one held chunk with the query; None when not held."""

@@ -34,6 +34,8 @@ class ScoredSentence:
     lexical: float
     score: float
     type_fit: float | None = None
+    context: str | None = None  # the sentence right before, when a reader needs it
+    answers: float | None = None  # the answerability model's P(this answers the question)
 
 
 def combine_score(dense: float, lexical: float, type_fit: float | None) -> float:
@@ -69,8 +71,10 @@ def candidate_sentences(
     for meta, text, cosine in rows:
         context = previous if _follows(previous, meta, text) else None
         own = (meta, text, cosine)
+        before = context[1] if context is not None else None
         if context is not None and _is_term_of(context[1], text):
             meta, text = _under_term(context[0], meta, chunks) or (meta, text)
+            before = None if text.startswith(context[1]) else before
         lexical, dense_score = _contextual_match(question_terms, text, cosine, context)
         type_fit = answer_type_strength(text, question, expected) if expected else None
         scored.append(
@@ -85,6 +89,7 @@ def candidate_sentences(
                 lexical=round(lexical, 4),
                 type_fit=type_fit,
                 score=round(combine_score(dense_score, lexical, type_fit), 4),
+                context=before,
             )
         )
         previous = own
@@ -248,7 +253,12 @@ def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
     return merged
 
 
-def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
+Selector = Callable[[list[ScoredSentence], int], list[ScoredSentence]]
+
+
+def best_of_each(
+    parts: list[list[ScoredSentence]], limit: int, select: Selector = select_sentences
+) -> list[ScoredSentence]:
     """The best sentences of each part, in document order.
 
     A part whose best sentence an earlier part already quotes adds nothing: its runners-up were
@@ -259,5 +269,5 @@ def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSe
         if not ranked or overlaps_any(ranked[0], chosen):
             continue
         fresh = [s for s in ranked if not overlaps_any(s, chosen)]
-        chosen.extend(select_sentences(fresh, limit))
+        chosen.extend(select(fresh, limit))
     return sorted(chosen, key=lambda s: (s.doc_id, s.start))

@@ -74,6 +74,11 @@ class ChunkRetriever(BaseRetriever):
                 doc.metadata["score"] = round(index.cosine(str(doc.id), vector) or 0.0, 4)
         return top
 
+    def chunks_holding(self, spans: list[tuple[str, int, int]]) -> list[Document]:
+        """The chunks that hold each (doc_id, start, end) span, in the order of ``spans``."""
+        complete = self.store.document_ids()
+        return self._index(complete).holding(spans) if complete else []
+
     def _index(self, complete: set[str]) -> ChunkIndex:
         """The chunk index of exactly the complete documents (built on first use)."""
         shared = self._shared

@@ -88,6 +88,21 @@ class SentenceCache:
                     rows.append(entry.vectors[i])
         return texts, metas, np.asarray(rows, dtype=np.float32)
 
+    def nearest(self, query_vector: list[float], n: int) -> list[tuple[str, int, int]]:
+        """(doc_id, start, end) of the ``n`` sentences most like the query, over every document."""
+        docs = self._documents(self._refresh())
+        query = np.asarray(query_vector, dtype=np.float32)
+        hits: list[tuple[float, str, int, int]] = []
+        for doc_id, entry in docs.items():
+            if not len(entry.vectors):
+                continue
+            scores = entry.vectors @ query
+            top = np.argsort(-scores, kind="stable")[:n]
+            hits += [(float(scores[i]), doc_id, int(entry.starts[i]), int(entry.ends[i]))
+                     for i in top]  # fmt: skip
+        hits.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
+        return [(doc_id, start, end) for _, doc_id, start, end in hits[:n]]
+
     def _documents(self, wanted: set[str]) -> dict[str, _DocSentences]:
         """The entries of ``wanted``, loading what is missing from Chroma."""
         found = {}

@@ -14,6 +14,7 @@ from rag.errors import InvalidSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "data" / "us-iraq-transition.txt"
+ANSWERABILITY_DIR = PROJECT_ROOT / "rag" / "models" / "answerability"
 
 
 class Settings(BaseSettings):
@@ -52,6 +53,25 @@ class Settings(BaseSettings):
         150, ge=1, description="Documents with fewer sentences skip the standout check."
     )
     max_answer_sentences: int = Field(2, ge=1, le=5)
+    answerability: bool = Field(
+        True, description="Rank, refuse and trim with the trained answerability model."
+    )
+    answerability_model: Path = Field(ANSWERABILITY_DIR, description="The model's folder.")
+    answerability_candidates: int = Field(
+        16, ge=1, le=100, description="How many of the best-matching sentences the model reads."
+    )
+    answerability_chunks: int = Field(
+        8, ge=1, le=50, description="Chunks whose sentences the model may read."
+    )
+    answerability_nearest: int = Field(
+        16, ge=0, le=100, description="Sentences most like the question, anywhere, it also reads."
+    )
+    answerability_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Refuse when no sentence answers with this probability."
+    )
+    answerability_runner_up: float = Field(
+        0.8, ge=0.0, le=1.0, description="Quote a second sentence only at this probability."
+    )
 
     llm: str = "extractive"
     llm_model_path: Path | None = None

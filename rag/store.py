@@ -111,6 +111,10 @@ class Store:
             return [], [], []
         return self.sentence_cache.within(chunks)
 
+    def nearest_sentences(self, query_vector: list[float], n: int) -> list[tuple[str, int, int]]:
+        """(doc_id, start, end) of the ``n`` stored sentences most similar to the query."""
+        return self.sentence_cache.nearest(query_vector, n)
+
     def chunk_count(self) -> int:
         """How many chunks the index holds."""
         return int(self.chunk_collection.count())

@@ -1,8 +1,14 @@
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
 
 from ingest.index import ingest_files
 from rag.answering import Answerer
 from rag.errors import EmptyIndex
+from rag.rerank import RerankerSource
+from rag.settings import Settings
+from rag.store import Store
 from tests.conftest import ARTICLE
 
 ARTICLE_TEXT = ARTICLE.read_text(encoding="utf-8")
@@ -92,3 +98,49 @@ def test_a_definition_is_quoted_with_the_term_it_defines(settings, store, tmp_pa
     answer = Answerer(settings, store).ask("Which tool prints a compilation database as JSON?")
     assert answer.answer.startswith("compdb\n\ngiven a list of rules")
     assert_valid_citations(answer, manual.read_text(encoding="utf-8"))
+
+
+class _KeywordScorer:
+    """Deterministic stand-in for the answerability model: P(answers) by a word in the candidate."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def score(self, question: str, candidates: Sequence[str]) -> list[float]:
+        return [0.95 if self.word in c.split(" [context] ")[0] else 0.02 for c in candidates]
+
+
+def _with_scorer(settings: Settings, store: Store, word: str) -> Answerer:
+    answerer = Answerer(settings, store)
+    answerer.rerankers = RerankerSource(
+        Path("unused"), 16, 0.5, 0.8, lambda _: _KeywordScorer(word)
+    )
+    return answerer
+
+
+def test_the_model_picks_the_sentences_it_believes_answer(
+    article_settings: Settings, article_store: Store
+) -> None:
+    # "Bloomberg" is not in the question; only the model's choice can put those sentences first.
+    answer = _with_scorer(article_settings, article_store, "Bloomberg").ask(
+        "When will the US mission end?", k=1
+    )
+    assert not answer.refused and answer.citations
+    assert all("Bloomberg" in c.quote for c in answer.citations)
+
+
+def test_the_model_refuses_when_no_sentence_answers(
+    article_settings: Settings, article_store: Store
+) -> None:
+    answer = _with_scorer(article_settings, article_store, "zzz-no-such-word").ask(
+        "When will the US mission end?"
+    )
+    assert answer.refused and not answer.citations
+
+
+def test_without_the_model_the_similarity_ranking_answers(
+    article_settings: Settings, article_store: Store
+) -> None:
+    settings = article_settings.model_copy(update={"answerability": False})
+    answerer = _with_scorer(settings, article_store, "zzz-no-such-word")
+    assert not answerer.ask("When will the US mission end?").refused  # the scorer is not asked

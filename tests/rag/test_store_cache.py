@@ -127,3 +127,27 @@ def test_retriever_copies_share_one_index(article_store: Store) -> None:
     copy = retriever.model_copy(update={"k": 2})  # what a request with its own k uses
     assert len(copy.invoke(QUESTIONS[0])) == 2
     assert retriever._shared.index is not None and retriever._shared is copy._shared
+
+
+def test_nearest_sentences_are_the_most_similar_of_all_stored_ones(article_store: Store) -> None:
+    vector = article_store.embeddings.embed_query(QUESTIONS[2])
+    found = read_all(article_store.sentences, ["metadatas", "embeddings"])
+    similarity = np.asarray(found["embeddings"], dtype=np.float32) @ np.asarray(vector, np.float32)
+    best = [found["metadatas"][i] for i in np.argsort(-similarity)[:3]]
+    expected = [(m["doc_id"], int(m["start"]), int(m["end"])) for m in best]
+    assert article_store.nearest_sentences(vector, 3) == expected
+
+
+def test_the_chunk_holding_a_sentence_holds_it_whole(article_store: Store) -> None:
+    vector = article_store.embeddings.embed_query(QUESTIONS[1])
+    spans = article_store.nearest_sentences(vector, 5)
+    chunks = ChunkRetriever(store=article_store).chunks_holding(spans + spans)
+    assert 1 <= len(chunks) <= 5 and len({c.id for c in chunks}) == len(chunks)  # each once
+    for doc_id, start, end in spans:
+        assert any(
+            c.metadata["doc_id"] == doc_id
+            and c.metadata["start"] <= start
+            and end <= c.metadata["end"]
+            for c in chunks
+        )
+    assert ChunkRetriever(store=article_store).chunks_holding([("nope", 0, 10)]) == []
