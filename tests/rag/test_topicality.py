@@ -9,6 +9,9 @@ from rag.store import open_store
 from rag.topicality import PERCENTILE, TopicBaseline
 from tests.conftest import ARTICLE, make_settings
 
+# Every test here ingests the 300-page Ninja manual (about 40 s on 2 cores).
+pytestmark = pytest.mark.slow
+
 TOOLS = ["scheduler", "cache", "linker", "parser", "planner", "watcher", "logger", "fetcher"]
 VERBS = ["reads", "writes", "checks", "sorts", "merges", "skips", "locks", "counts"]
 OBJECTS = ["build files", "targets", "rules", "paths", "variables", "edges", "outputs", "pools"]
