@@ -71,7 +71,7 @@ def run_bench(
 
 
 def _bench_settings(settings: Settings, root: Path, label: str) -> Settings:
-    from rag.store import reset_index
+    from rag.chroma_client import reset_index
 
     local = settings.model_copy(
         update={"data_dir": root / label, "collection": f"bench_{label}", "llm": "extractive"}
@@ -83,6 +83,6 @@ def _bench_settings(settings: Settings, root: Path, label: str) -> Settings:
 def _drop(settings: Settings) -> None:
     """Bench collections on a shared Chroma server are removed; temp dirs go on their own."""
     if settings.chroma_host:
-        from rag.store import reset_index
+        from rag.chroma_client import reset_index
 
         reset_index(settings)

@@ -21,7 +21,9 @@ def bench_queries(
     ``p50_ratio`` (the target) compares with raw ``SentenceTransformer.encode``;
     ``p50_vs_embed`` (no target) with the service's own embedding call, uncached.
     """
-    own = getattr(answerer.store.embeddings, "inner", answerer.store.embeddings)
+    from rag.embeddings import uncached
+
+    own = uncached(answerer.store.embeddings)
     spent, raw, embed = [], [], []
     with peak_rss(figures, f"query.{label}.peak_rss_mb"):
         started = time.perf_counter()

@@ -49,7 +49,7 @@ def ingest(
     from tqdm import tqdm
 
     from ingest.index import expand_paths, ingest_files
-    from rag.store import reset_index
+    from rag.chroma_client import reset_index
 
     settings = cli_settings()
     with one_line_errors(settings):
