@@ -8,6 +8,8 @@ from rag.text import (
     normalise_number,
     numbers_in,
     proper_names,
+    same_root,
+    shared_prefix,
     stem,
     visible_text,
     words,
@@ -50,3 +52,25 @@ def test_negations_include_contractions():
 def test_proper_names_skip_sentence_initial_function_words_and_possessives():
     found = proper_names("The Pentagon said Sabrina Singh's team met in Baghdad.")
     assert found == {"pentagon", "sabrina", "singh", "baghdad"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "min_shared", "min_share", "same"),
+    [
+        ("protecting", "protection", 5, 0.8, True),
+        ("protest", "protection", 5, 0.8, False),  # five shared letters, not 80 % of "protest"
+        ("protest", "protection", 5, 0.0, True),
+        ("iraq", "iraqi", 4, 1.0, True),  # the whole shorter word begins the longer one
+        ("iraq", "irate", 4, 1.0, False),
+        ("sabrina", "sabotage", 4, 0.0, False),  # three letters shared
+        ("us", "us", 5, 0.8, True),  # equal words always match
+    ],
+)
+def test_same_root_means_the_same_word_up_to_inflection(a, b, min_shared, min_share, same):
+    assert same_root(a, b, min_shared, min_share) is same
+    assert same_root(b, a, min_shared, min_share) is same
+
+
+def test_shared_prefix_counts_leading_letters():
+    assert shared_prefix("protecting", "protection") == 8
+    assert shared_prefix("abc", "xbc") == 0 and shared_prefix("", "abc") == 0
