@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evals.bench_cli import bench_command
+from evals.bench.cli import bench_command
 from evals.cli import eval_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings

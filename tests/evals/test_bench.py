@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import format_bench, run_bench, synthetic_files, synthetic_questions
-from evals.bench_llm import bench_llamacpp
+from evals.bench.llm import bench_llamacpp
+from evals.bench.run import format_bench, run_bench, synthetic_files, synthetic_questions
 from tests.conftest import make_settings
 
 LABELS = ("article", "synthetic_60")

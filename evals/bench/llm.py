@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from evals.bench_corpus import QUESTION
+from evals.bench.corpus import QUESTION
 from rag.settings import Settings
 
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")

@@ -9,8 +9,8 @@ import statistics
 import time
 from typing import Any
 
-from evals.bench_corpus import QUESTION
-from evals.bench_ingest import peak_rss
+from evals.bench.corpus import QUESTION
+from evals.bench.ingest import peak_rss
 from rag.timing import ms_since
 
 
