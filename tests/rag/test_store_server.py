@@ -19,6 +19,9 @@ from rag.settings import Settings
 from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings
 
+# A real Chroma server in a subprocess.
+pytestmark = pytest.mark.slow
+
 CHROMA = Path(sys.executable).parent / "chroma"
 START_TIMEOUT_S = 60.0
 
