@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the app, `make test` runs every check.
+# `make run` serves the app; `make test-fast` is the loop while developing (tests not marked
+# slow); `make test` runs every check (lint, types, the whole suite) as CI does.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ EXTRAS ?= dev
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: run test install lint typecheck unit eval bench clean
+.PHONY: run test test-fast install lint typecheck unit eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,10 @@ typecheck: install
 
 unit: install
 	$(BIN)/pytest -q
+
+# Skips the tests marked slow (real subprocesses, long ingests, the browser, real models).
+test-fast: install
+	$(BIN)/pytest -q -m "not slow"
 
 test: lint typecheck unit
 

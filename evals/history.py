@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+from evals.charts import image, png, pyplot
 from evals.compare import HEADLINE
 from evals.results_io import load_run
 from evals.runner import SampleResult
@@ -41,11 +39,10 @@ def point(label: str, results: list[SampleResult]) -> Point:
     }
 
 
-def _chart(points: list[Point], metric: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _chart(points: list[Point], metric: str) -> str | None:
+    plt = pyplot()
+    if plt is None:
+        return None
 
     fig, ax = plt.subplots(figsize=(4, 2.2))
     backends = sorted({b for _, figures in points for b in figures})
@@ -60,16 +57,15 @@ def _chart(points: list[Point], metric: str) -> str:
     ax.set_title(metric, fontsize=9)
     ax.legend(fontsize=6)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png(plt, fig, dpi=80)
 
 
 def history_html(points: list[Point]) -> str:
     """A 'Trends' section: one small line chart per headline metric, the current run last."""
     parts = [f"<h2>Trends</h2><p>{len(points)} runs, oldest first; the last is this run.</p>"]
     for metric in HEADLINE:
-        parts.append(f"<img alt='{html.escape(metric)} over runs' "
-                     f"src='data:image/png;base64,{_chart(points, metric)}'>")  # fmt: skip
+        chart = _chart(points, metric)
+        parts.append(image(f"{metric} over runs", chart))
+        if chart is None:
+            break  # one line says why no chart is drawn
     return "\n".join(parts)

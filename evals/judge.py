@@ -17,6 +17,7 @@ from evals.metrics.base import Score, unscored
 from rag.answer import Answer
 from rag.backends import get_backend, get_chat_model
 from rag.errors import GroundworkError
+from rag.markers import SHOWN_MARKER, shown_numbers
 from rag.settings import Settings
 
 JUDGE_METRIC = "judge_faithfulness"
@@ -34,7 +35,7 @@ or
 CLAIM: <the claim> | SUPPORTED: no
 Write "yes" only when the sources state the claim. Write nothing else."""
 
-_MARKERS = re.compile(r"\s*\[(\d+)\]")
+_MARKERS = re.compile(rf"\s*{SHOWN_MARKER.pattern}")  # with the space before it
 _CLAIM_START = re.compile(r"^\W*(?:\d+\s*[.)]\s*)?claim\b", re.I)
 _CLAIM_LINE = re.compile(
     r"^\W*(?:\d+\s*[.)]\s*)?claim\s*:\s*(?P<claim>.+?)\s*\|\s*supported\s*:\s*"
@@ -60,7 +61,7 @@ def make_judge(name: str, settings: Settings) -> BaseChatModel:
 
 def judge_prompt(answer: Answer) -> str | None:
     """The prompt for ``answer``: its text without markers and the passages it cites."""
-    cited = {int(n) for n in _MARKERS.findall(answer.answer)}
+    cited = set(shown_numbers(answer.answer))
     citations = [c for c in answer.citations if c.n in cited] or answer.citations
     text = _MARKERS.sub("", answer.answer).strip()
     if not citations or not text:

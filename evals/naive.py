@@ -34,8 +34,10 @@ from ingest.load import load_document
 from rag.answer import Answer, Citation, Passage
 from rag.backends import get_backend, get_chat_model
 from rag.errors import BackendUnavailable, GroundworkError
+from rag.markers import SHOWN_MARKER
 from rag.sentences import split_sentences
 from rag.settings import Settings
+from rag.timing import ms_since
 
 NAIVE = "naive"
 CHUNK_SIZE = 1000
@@ -47,7 +49,6 @@ PROMPT = (
     "sentences maximum and keep the answer as concise as possible.\n\n"
     "{context}\n\nQuestion: {question}\n\nHelpful Answer:"
 )
-_MARKER = re.compile(r"\[\d+\]")
 _DONT_KNOW = re.compile(
     r"\b(?:do(?:es)?\s+not|do(?:es)?n[’']?t|cannot|can[’']?t)\s+(?:know|tell|answer)\b", re.I
 )
@@ -120,11 +121,11 @@ class NaiveRAG:
         passages = [_passage(doc, score) for doc, score in hits]
         refused = says_dont_know(raw)
         citations = [] if refused else [_citation(n, doc) for n, (doc, _) in enumerate(hits, 1)]
-        text = raw if refused or _MARKER.search(raw) else with_markers(raw, len(citations))
+        text = raw if refused or SHOWN_MARKER.search(raw) else with_markers(raw, len(citations))
         timings = {
-            "retrieve": _ms(started, retrieved),
-            "generate": _ms(retrieved, time.perf_counter()),
-            "total": _ms(started, time.perf_counter()),
+            "retrieve": ms_since(started, retrieved),
+            "generate": ms_since(retrieved),
+            "total": ms_since(started),
         }
         return Answer(question=question, answer=text, refused=refused, backend=NAIVE,
                       citations=citations, passages=passages, timings_ms=timings)  # fmt: skip
@@ -154,7 +155,3 @@ def _passage(doc: Document, score: float) -> Passage:
     return Passage(chunk_id=str(doc.id), source=meta["source"], doc_id=meta["doc_id"],
                    start=meta["start"], end=meta["end"], score=float(score),
                    text=doc.page_content)  # fmt: skip
-
-
-def _ms(start: float, end: float) -> float:
-    return round((end - start) * 1000, 2)

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.backends import Backend, ScriptedChatModel, register
-from rag.citations import markers_in, strip_markers
+from rag.markers import markers_in, strip_markers
 
 REPLAY_DIR = Path(__file__).resolve().parent / "data" / "replay"
 ERROR_TYPES = (

@@ -22,9 +22,10 @@ from evals.replay_candidates import document_questions
 from evals.runner import build_eval_store
 from rag.answer import Answer
 from rag.answering import Answerer, ModelFactory
+from rag.markers import SHOWN_MARKER
 from rag.settings import Settings
 
-_FOLLOWING_MARKERS = re.compile(r"(?:\s*\[\d+\])+")
+_FOLLOWING_MARKERS = re.compile(rf"(?:\s*{SHOWN_MARKER.pattern})+")
 
 
 @dataclass

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from evals.charts import image, png, pyplot
 from evals.results_io import sample_json
 from evals.runner import SampleResult
 from evals.summary import Summary, metric_names
@@ -101,12 +100,11 @@ def _value_or_nan(groups: dict[str, Any], category: str, metric: str) -> float:
     return float("nan") if figure is None or figure.value is None else float(figure.value)
 
 
-def _chart(summary: Summary, metric: str, categories: list[str]) -> str:
-    """A grouped bar chart (one bar per backend per category) as a base64 PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _chart(summary: Summary, metric: str, categories: list[str]) -> str | None:
+    """A grouped bar chart (one bar per backend per category) as a base64 PNG, if drawable."""
+    plt = pyplot()
+    if plt is None:
+        return None
 
     fig, ax = plt.subplots(figsize=(8, 2.8))
     width = 0.8 / max(1, len(summary))
@@ -122,10 +120,7 @@ def _chart(summary: Summary, metric: str, categories: list[str]) -> str:
     ax.set_title(f"{metric} ({direction})", fontsize=10)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png(plt, fig, dpi=90)
 
 
 def html_report(
@@ -155,8 +150,11 @@ def html_report(
     for metric in metrics:
         if metric in ("answerable_correct", "sentences_per_answer"):
             continue  # the first is in the table; the second is a count, not a share
-        parts.append(f"<img alt='{esc(metric)}' src='data:image/png;base64,"
-                     f"{_chart(summary, metric, categories)}'><br>")  # fmt: skip
+        chart = _chart(summary, metric, categories)
+        if chart is None:
+            parts.append(image(metric, None))
+            break  # one line says why no chart is drawn
+        parts.append(image(metric, chart) + "<br>")
     parts.append(extra)
     parts.append("<h2>Failures</h2><table><tr><th>backend</th><th>id</th><th>category</th>"
                  "<th>question</th><th>answer</th><th>why</th></tr>")  # fmt: skip

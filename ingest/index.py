@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -14,12 +13,12 @@ from chromadb.errors import ChromaError
 
 from ingest.chunk import Chunk, chunk_text
 from ingest.load import SUPPORTED_SUFFIXES, Limits, LoadedDocument, load_document
+from rag.chroma_client import ensure_space, index_failure
 from rag.errors import DocumentRejected, GroundworkError
 from rag.sentences import Span
 from rag.settings import Settings
-from rag.store import Store, ensure_space, index_failure
+from rag.store import DocumentWrite, Store
 
-log = logging.getLogger(__name__)
 # Writes to the index go one at a time (the "already there?" check and the writes must not
 # interleave); reading, parsing and embedding files do not take it, so a slow or hostile file
 # delays nobody else's upload.
@@ -119,10 +118,15 @@ def index_document(document: LoadedDocument, store: Store, settings: Settings, k
             return 0  # another upload of the same text finished first
         stored = [document.text, *(c.text for c in prepared.chunks), *prepared.sentences]
         ensure_space(settings, vectors=len(prepared.vectors) + 1, chars=sum(map(len, stored)))
+        chunks = len(prepared.chunks)
+        write = DocumentWrite(
+            doc_id=document.doc_id, text=document.text, source=document.source, key=key,
+            chunks=prepared.chunks, chunk_vectors=prepared.vectors[:chunks],
+            sentences=prepared.spans, sentence_vectors=prepared.vectors[chunks:],
+        )  # fmt: skip
         try:
-            _write(document, prepared, store, key)
+            store.write_document(write)
         except (ChromaError, OSError) as exc:
-            _forget_partial(store, document.doc_id)
             raise index_failure(exc, settings) from exc
     return len(prepared.chunks)
 
@@ -135,86 +139,3 @@ def _prepare(document: LoadedDocument, store: Store, settings: Settings) -> _Pre
     texts = [chunk.text for chunk in chunks] + sentences
     vectors = np.asarray(store.embeddings.embed_documents(texts), dtype=np.float32)
     return _Prepared(chunks, spans, sentences, vectors)
-
-
-def _write(document: LoadedDocument, prepared: _Prepared, store: Store, key: str) -> None:
-    chunks = prepared.chunks
-    chunk_vectors = prepared.vectors[: len(chunks)]
-    _delete_where(store, {"doc_id": document.doc_id})
-    _write_chunks(document, chunks, store, key, chunk_vectors)
-    _write_sentences(
-        document, prepared.spans, prepared.sentences, store, prepared.vectors[len(chunks) :]
-    )
-    centroid = np.mean(chunk_vectors, axis=0)
-    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-    # The document record is written last: it marks the ingestion as complete.
-    store.documents.upsert(
-        ids=[document.doc_id],
-        documents=[document.text],
-        embeddings=[centroid.tolist()],
-        metadatas=[{"source": document.source, "key": key, "chunks": len(chunks),
-                    "chars": len(document.text), "ingested_at": time.time()}],
-    )  # fmt: skip
-    store.changed()
-    _replace_older_versions(store, key, document.doc_id)
-
-
-def _forget_partial(store: Store, doc_id: str) -> None:
-    """Try to remove what a failed write left; without its record it is never answered from."""
-    try:
-        _delete_where(store, {"doc_id": doc_id})
-    except Exception:  # the disk may still be full: a re-run deletes them first anyway
-        log.info("could not remove the partial chunks of %s", doc_id[:16])
-
-
-def _write_chunks(
-    document: LoadedDocument, chunks: list[Chunk], store: Store, key: str, vectors: np.ndarray
-) -> None:
-    ids = [f"{document.doc_id[:16]}:{chunk.index}" for chunk in chunks]
-    metadatas = [
-        {"source": document.source, "doc_id": document.doc_id, "key": key,
-         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end}
-        for chunk in chunks
-    ]  # fmt: skip
-    store.chunk_collection.upsert(
-        ids=ids,
-        embeddings=vectors,
-        documents=[chunk.text for chunk in chunks],
-        metadatas=metadatas,  # type: ignore[arg-type]
-    )
-
-
-def _write_sentences(
-    document: LoadedDocument, spans: list[Span], texts: list[str], store: Store, vectors: np.ndarray
-) -> None:
-    for batch in range(0, len(spans), 1000):
-        part = slice(batch, batch + 1000)
-        store.sentences.upsert(
-            ids=[f"{document.doc_id[:16]}:s{span.start}" for span in spans[part]],
-            embeddings=vectors[part],
-            documents=texts[part],
-            metadatas=[
-                {
-                    "source": document.source,
-                    "doc_id": document.doc_id,
-                    "start": span.start,
-                    "end": span.end,
-                }
-                for span in spans[part]
-            ],
-        )
-
-
-def _replace_older_versions(store: Store, key: str, doc_id: str) -> None:
-    """Remove what an earlier version of the same file left behind."""
-    older = store.documents.get(where={"key": key}, include=[])["ids"]
-    for old_id in older:
-        if old_id != doc_id:
-            _delete_where(store, {"doc_id": old_id})
-            store.documents.delete(ids=[old_id])
-            store.changed()
-
-
-def _delete_where(store: Store, where: dict[str, str]) -> None:
-    store.chunk_collection.delete(where=where)  # type: ignore[arg-type]
-    store.sentences.delete(where=where)  # type: ignore[arg-type]

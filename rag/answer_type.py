@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import MONTHS, WEEKDAYS, numbers_in, proper_names, words
+from rag.text import MONTHS, WEEKDAYS, numbers_in, proper_names, same_root, words
 
 _DURATIONS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "decade",
               "decades", "hours", "minutes"}  # fmt: skip
@@ -84,6 +84,5 @@ def new_names(sentence: str, question: str) -> set[str]:
     return {
         name
         for name in found
-        if not any(name.startswith(a[:4]) and a.startswith(name[:4]) for a in asked)
-        or len(name) < 4
+        if not any(same_root(name, a, min_shared=4) for a in asked) or len(name) < 4
     }

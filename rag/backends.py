@@ -117,7 +117,7 @@ def llamacpp_model_path(settings: Settings) -> Path | None:
 
 
 @functools.cache
-def _load_llama(path: str, n_ctx: int) -> tuple[Any, threading.Lock]:
+def load_llama(path: str, n_ctx: int) -> tuple[Any, threading.Lock]:
     """One llama.cpp model per file and process, with the lock that serialises its use."""
     from llama_cpp import Llama
 
@@ -143,7 +143,10 @@ class LlamaCppChat(BaseChatModel):
     def _llm_type(self) -> str:
         return "llamacpp"
 
-    def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
+    def completion_request(
+        self, messages: list[BaseMessage], stop: list[str] | None
+    ) -> dict[str, Any]:
+        """The arguments of ``Llama.create_chat_completion`` for these messages."""
         return {
             "messages": [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages],
             "max_tokens": self.max_tokens,
@@ -158,9 +161,9 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        llama, lock = _load_llama(self.model_path, self.n_ctx)
+        llama, lock = load_llama(self.model_path, self.n_ctx)
         with lock:
-            reply = llama.create_chat_completion(**self._request(messages, stop))
+            reply = llama.create_chat_completion(**self.completion_request(messages, stop))
         text = reply["choices"][0]["message"].get("content") or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
@@ -171,9 +174,11 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        llama, lock = _load_llama(self.model_path, self.n_ctx)
+        llama, lock = load_llama(self.model_path, self.n_ctx)
         with lock:
-            for part in llama.create_chat_completion(**self._request(messages, stop), stream=True):
+            for part in llama.create_chat_completion(
+                **self.completion_request(messages, stop), stream=True
+            ):
                 delta = part["choices"][0]["delta"].get("content")
                 if delta:
                     if run_manager:

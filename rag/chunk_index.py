@@ -14,7 +14,7 @@ import numpy as np
 from langchain_core.documents import Document
 from rank_bm25 import BM25Okapi
 
-from rag.store import Store, read_all
+from rag.store import Store
 from rag.text import content_terms
 
 
@@ -38,15 +38,8 @@ class ChunkIndex:
     @classmethod
     def from_store(cls, store: Store, doc_ids: set[str], bm25: bool = True) -> ChunkIndex:
         """Read every chunk of the documents ``doc_ids`` from the store."""
-        found = read_all(store.chunk_collection, ["documents", "metadatas", "embeddings"])
-        docs, kept = [], []
-        for chunk_id, text, meta, vector in zip(
-            found["ids"], found["documents"], found["metadatas"], found["embeddings"], strict=True
-        ):
-            if (meta or {}).get("doc_id") in doc_ids and vector is not None:
-                docs.append(Document(id=chunk_id, page_content=text or "", metadata=dict(meta)))
-                kept.append(vector)
-        return cls(doc_ids, docs, kept, bm25)
+        docs, vectors = store.chunks(doc_ids)
+        return cls(doc_ids, docs, vectors, bm25)
 
     @property
     def has_bm25(self) -> bool:

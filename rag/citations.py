@@ -1,4 +1,4 @@
-"""``[n]`` markers in generated text: parse them, drop those pointing nowhere, renumber, map."""
+"""Markers in generated text mapped to sentences: split, drop those citing nothing, renumber."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ from dataclasses import dataclass, field
 
 from rag.answer import Citation
 from rag.extractive import ScoredSentence
-from rag.sentences import split_sentences
-from rag.text import visible_text
-
-MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
-# A Markdown link whose text is a marker, "[1](https://.../cite)": the marker, then its target
-# (one level of brackets inside, as in "javascript:alert(1)").
-_LINKED_MARKER = re.compile(
-    r"(\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])\(\s*[^()\s]*(?:\([^()]*\)[^()\s]*)*\s*\)"
+from rag.markers import (
+    LEADING_MARKERS,
+    UNFINISHED_MARKER,
+    as_written,
+    markers_in,
+    strip_markers,
+    without_footnotes,
 )
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
-_UNFINISHED_MARKER = re.compile(r"\[[\d\s,;]*$")
+from rag.sentences import split_sentences
+
 # List numbering and bullets the model puts before sentences ("1.", "2)", "-"): not claims.
 _LIST_PREFIX = re.compile(r"^(?:\d{1,2}[.)]|[-*•])(?:\s+|$)")
 
@@ -32,38 +30,6 @@ class DraftSentence:
     markers: tuple[int, ...] = ()
 
 
-def markers_in(text: str) -> tuple[int, ...]:
-    """Every number cited in ``text``, first occurrence order, duplicates dropped."""
-    found: list[int] = []
-    for match in MARKER.finditer(text):
-        for number in re.split(r"[,;]", match.group(1)):
-            if int(number) not in found:
-                found.append(int(number))
-    return tuple(found)
-
-
-def strip_markers(text: str) -> str:
-    """``text`` without its markers, and without the space a marker left before punctuation."""
-    bare = MARKER.sub("", text)
-    bare = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", bare)
-    return re.sub(r"\s+", " ", bare).strip()
-
-
-def as_written(text: str) -> str:
-    """Text with its markers made readable: "[2\u200b]" and "［2］" become "[2]" (NFKC, invisible
-    characters dropped) and a link on a marker, "[1](https://...)", leaves just the marker."""
-    return _LINKED_MARKER.sub(r"\1", visible_text(text))
-
-
-def without_footnotes(quote: str) -> str:
-    """A quoted sentence as shown in an answer: its own ``[n]`` cannot pass for a citation.
-
-    Only the shown text changes; the citation still quotes ``document_text[start:end]``.
-    """
-    visible = as_written(quote)
-    return strip_markers(visible) if MARKER.search(visible) else quote
-
-
 def split_cited(draft: str) -> list[DraftSentence]:
     """Sentences of a draft; markers written after a full stop belong to the sentence before.
 
@@ -73,7 +39,7 @@ def split_cited(draft: str) -> list[DraftSentence]:
     sentences: list[DraftSentence] = []
     for span in split_sentences(draft):
         piece = draft[span.start : span.end]
-        leading = _LEADING_MARKERS.match(piece)
+        leading = LEADING_MARKERS.match(piece)
         if leading and sentences:
             previous = sentences[-1]
             merged = _merge(previous.markers, markers_in(leading.group(0)))
@@ -101,7 +67,7 @@ class SentenceStream:
         """Sentences completed by ``delta`` (a sentence is complete once the next one has text)."""
         self.text += delta
         # "Sentence. [2" may still become "Sentence. [2]": that marker belongs to the sentence.
-        sentences = split_cited(_UNFINISHED_MARKER.sub("", as_written(self.text)))
+        sentences = split_cited(UNFINISHED_MARKER.sub("", as_written(self.text)))
         ready = sentences[self._emitted : max(self._emitted, len(sentences) - 1)]
         self._emitted += len(ready)
         return ready

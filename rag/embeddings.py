@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -43,6 +44,19 @@ def get_embeddings() -> Embeddings:
         encode_kwargs={"normalize_embeddings": True, "batch_size": BATCH_SIZE},
     )
     return QueryCachedEmbeddings(model)
+
+
+def sentence_transformer(embeddings: Embeddings) -> Any | None:
+    """The ``SentenceTransformer`` behind ``get_embeddings()``; None for other embeddings."""
+    inner = embeddings.inner if isinstance(embeddings, QueryCachedEmbeddings) else embeddings
+    # langchain-huggingface keeps its model private; this is the one place that reaches it.
+    client = getattr(inner, "_client", None)
+    return client if hasattr(client, "encode") else None
+
+
+def uncached(embeddings: Embeddings) -> Embeddings:
+    """The embeddings ``get_embeddings()`` wraps, without its query cache."""
+    return embeddings.inner if isinstance(embeddings, QueryCachedEmbeddings) else embeddings
 
 
 class QueryCachedEmbeddings(Embeddings):

@@ -136,7 +136,7 @@ def load_documents(
 
 def _document(store: Store, doc_id: str, source: str) -> DocumentSentences:
     text = store.document_text(doc_id)
-    chunks = _chunk_ranges(store, doc_id)
+    chunks = store.chunk_ranges(doc_id)
     sentences: list[ScoredSentence] = []
     leads: list[ScoredSentence] = []
     previous_end = 0
@@ -154,17 +154,6 @@ def _document(store: Store, doc_id: str, source: str) -> DocumentSentences:
         if opens_paragraph and len(quote.split()) >= MIN_LEAD_WORDS:
             leads.append(sentence)
     return DocumentSentences(doc_id, source, sentences, leads)
-
-
-def _chunk_ranges(store: Store, doc_id: str) -> list[tuple[str, int, int]]:
-    found = store.chunk_collection.get(where={"doc_id": doc_id}, include=["metadatas"])
-    metas: Sequence[Mapping[str, object] | None] = found["metadatas"] or []
-    ranges = [
-        (chunk_id, int(str(meta["start"])), int(str(meta["end"])))
-        for chunk_id, meta in zip(found["ids"], metas, strict=False)
-        if meta is not None
-    ]
-    return sorted(ranges, key=lambda r: r[1])
 
 
 def _chunk_of(chunks: list[tuple[str, int, int]], start: int, end: int) -> str:

@@ -6,14 +6,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from langchain_core.documents import Document
 
-if TYPE_CHECKING:
-    from chromadb.api.models.Collection import Collection
-
+SentenceRow = tuple[str, dict[str, Any], Any]  # text, metadata, vector
 MAX_ROWS = 200_000  # about 300 MB of float32 vectors; least recently used documents go first
 
 
@@ -28,7 +26,7 @@ class _DocSentences:
     vectors: np.ndarray
 
     @classmethod
-    def build(cls, rows: list[tuple[str, dict[str, Any], Any]]) -> _DocSentences:
+    def build(cls, rows: list[SentenceRow]) -> _DocSentences:
         """From unordered (text, metadata, vector) rows of one document."""
         rows = sorted(rows, key=lambda row: int(row[1]["start"]))
         dim = len(rows[0][2]) if rows else 0
@@ -54,8 +52,15 @@ class SentenceCache:
     never change while its record exists); one that stops being complete is forgotten.
     """
 
-    def __init__(self, collection: Collection, complete: Callable[[], set[str]]) -> None:
-        self.collection = collection
+    def __init__(
+        self,
+        load: Callable[[list[str]], list[SentenceRow]],
+        count: Callable[[], int],
+        complete: Callable[[], set[str]],
+    ) -> None:
+        """``load`` reads the sentences of some documents, ``count`` all stored sentences."""
+        self._read = load
+        self._count = count
         self._refresh = complete
         self._docs: OrderedDict[str, _DocSentences] = OrderedDict()
         self._complete: set[str] = set()
@@ -115,7 +120,7 @@ class SentenceCache:
             self.retain(self._refresh())
             with self._lock:
                 load = set(missing)
-                if self.collection.count() <= MAX_ROWS:
+                if self._count() <= MAX_ROWS:
                     # One trip for every complete document not cached yet: later questions
                     # about other documents find theirs in memory too.
                     load |= self._complete - set(self._docs)
@@ -128,16 +133,9 @@ class SentenceCache:
         return found
 
     def _load(self, doc_ids: list[str]) -> dict[str, _DocSentences]:
-        from rag.store import read_all
-
-        where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
-        found = read_all(self.collection, ["documents", "metadatas", "embeddings"], where)
-        rows: dict[str, list[tuple[str, dict[str, Any], Any]]] = {doc_id: [] for doc_id in doc_ids}
-        for text, meta, vector in zip(
-            found["documents"], found["metadatas"], found["embeddings"], strict=True
-        ):
-            if text is not None and meta is not None and vector is not None:
-                rows[str(meta["doc_id"])].append((text, dict(meta), vector))
+        rows: dict[str, list[SentenceRow]] = {doc_id: [] for doc_id in doc_ids}
+        for row in self._read(doc_ids):
+            rows[str(row[1]["doc_id"])].append(row)
         return {
             doc_id: _DocSentences.build(doc_rows) for doc_id, doc_rows in rows.items() if doc_rows
         }

@@ -1,57 +1,84 @@
-"""The Chroma store: chunks (a LangChain vector store), sentences and whole documents."""
+"""The index's layout: chunks, sentences and whole documents in three Chroma collections.
+
+Only this module knows the collections' metadata keys and id formats; everyone else reads and
+writes through ``Store``'s methods. Chunks are plain Chroma collections: searching happens in
+memory (``rag.chunk_index``) and writing takes vectors embedded in one batch with the sentences,
+so LangChain's ``Chroma`` wrapper, which embeds on write and searches in Chroma, has no part.
+"""
 
 from __future__ import annotations
 
-import errno
-import shutil
+import logging
 import threading
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_chroma import Chroma
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from rag.errors import DiskFull, GroundworkError, IndexUnavailable
-from rag.sentence_cache import SentenceCache
+from rag.chroma_client import make_client, read_all
+from rag.errors import IndexUnavailable
+from rag.sentence_cache import SentenceCache, SentenceRow
+from rag.sentences import Span
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
+log = logging.getLogger(__name__)
 _COSINE = {"hnsw:space": "cosine"}
 IDS_REUSE_S = 0.25  # how long one read of the document list answers again
-PAGE_ROWS = 5000  # rows per Chroma read when reading a whole collection
-# Measured with Chroma 1.5 (the Ninja manual: 720 vectors, 146k characters, 3.7 MB): about
-# 4.4 KB of SQLite (log, table, full-text index) and 1.7 KB of HNSW per vector. The estimate
-# is about twice that: a write Chroma logs but cannot apply leaves every later read of that
-# collection failing until space is freed, so a write that may not fit is not started.
-BYTES_PER_VECTOR = 6 * 1024
-BYTES_PER_CHAR = 8
-SPACE_HEADROOM = 1 << 20
-# What SQLite (through Chroma) and the OS say when the disk is full.
-_DISK_FULL_SIGNS = ("database or disk is full", "no space left on device", "os error 28")
+SENTENCE_BATCH = 1000  # sentences per upsert
+
+
+class StoredChunk(Protocol):
+    """What the store keeps of a chunk (``ingest.chunk.Chunk`` is one)."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass
+class DocumentWrite:
+    """One document ready to be written: its text, chunks, sentences and their vectors."""
+
+    doc_id: str
+    text: str
+    source: str
+    key: str  # which earlier document a new version replaces (one key, one document)
+    chunks: Sequence[StoredChunk]
+    chunk_vectors: np.ndarray
+    sentences: Sequence[Span]
+    sentence_vectors: np.ndarray
 
 
 class Store:
-    """Handles to the three collections one index consists of."""
+    """The three collections one index consists of, behind typed reads and writes."""
 
     def __init__(
         self,
         client: ClientAPI,
-        chunks: Chroma,
+        chunks: Collection,
         sentences: Collection,
         documents: Collection,
         embeddings: Embeddings,
     ) -> None:
         self.client = client
-        self.chunks = chunks
+        self.chunk_collection = chunks
         self.sentences = sentences
         self.documents = documents
         self.embeddings = embeddings
-        self.sentence_cache = SentenceCache(sentences, self.document_ids)
+        self.sentence_cache = SentenceCache(self._sentence_rows, sentences.count, self.document_ids)
         self._listing: tuple[set[str], list[dict[str, Any]]] | None = None
         self._ids: tuple[frozenset[str], float] | None = None
         self._ids_lock = threading.Lock()
@@ -100,16 +127,48 @@ class Store:
             cached = self._listing = ({str(row["doc_id"]) for row in rows}, rows)
         return [dict(row) for row in cached[1]]
 
-    @property
-    def chunk_collection(self) -> Collection:
-        """The raw Chroma collection behind the LangChain vector store."""
-        return self.chunks._collection
+    def sources_by_key(self, keys: Iterable[str]) -> dict[str, str]:
+        """doc_id → source name of the documents stored under ``keys``."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        where: Any = {"key": {"$in": wanted}}
+        found = self.documents.get(where=where, include=["metadatas"])
+        return {
+            doc_id: str((meta or {}).get("source", ""))
+            for doc_id, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
+        }
 
-    def sentences_within(self, chunks: list[Document]) -> tuple[list[str], list[dict], Any]:
-        """Texts, metadata and vectors of every stored sentence inside ``chunks`` (from memory)."""
-        if not chunks:
-            return [], [], []
-        return self.sentence_cache.within(chunks)
+    def chunks(
+        self, doc_ids: set[str] | None = None, vectors: bool = True
+    ) -> tuple[list[Document], list[Any]]:
+        """Stored chunks (of ``doc_ids`` only, when given) as Documents, and their vectors.
+
+        A chunk's metadata holds ``doc_id``, ``source``, ``start``, ``end`` and ``chunk_index``.
+        """
+        include = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
+        found = read_all(self.chunk_collection, include)
+        held = found["embeddings"] if vectors else [()] * len(found["ids"])
+        docs, kept = [], []
+        for chunk_id, text, meta, vector in zip(
+            found["ids"], found["documents"], found["metadatas"], held, strict=True
+        ):
+            wanted = doc_ids is None or (meta or {}).get("doc_id") in doc_ids
+            if wanted and vector is not None:
+                metadata = dict(meta or {})
+                docs.append(Document(id=chunk_id, page_content=text or "", metadata=metadata))
+                kept.append(vector)
+        return docs, kept if vectors else []
+
+    def chunk_ranges(self, doc_id: str) -> list[tuple[str, int, int]]:
+        """(chunk id, start, end) of each chunk of ``doc_id``, in text order."""
+        found = self.chunk_collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        ranges = [
+            (chunk_id, int(str(meta["start"])), int(str(meta["end"])))
+            for chunk_id, meta in zip(found["ids"], found["metadatas"] or [], strict=False)
+            if meta is not None
+        ]
+        return sorted(ranges, key=lambda r: r[1])
 
     def nearest_sentences(self, query_vector: list[float], n: int) -> list[tuple[str, int, int]]:
         """(doc_id, start, end) of the ``n`` stored sentences most similar to the query."""
@@ -119,71 +178,115 @@ class Store:
         """How many chunks the index holds."""
         return int(self.chunk_collection.count())
 
+    def sentences_within(self, chunks: list[Document]) -> tuple[list[str], list[dict], Any]:
+        """Texts, metadata and vectors of every stored sentence inside ``chunks`` (from memory).
 
-def read_all(
-    collection: Collection, include: list[str], where: dict[str, Any] | None = None
-) -> dict[str, list[Any]]:
-    """``collection.get`` in pages of ``PAGE_ROWS`` (one large read exceeds SQLite's limits)."""
-    merged: dict[str, list[Any]] = {"ids": [], **{part: [] for part in include}}
-    offset = 0
-    while True:
-        found = collection.get(
-            where=where,
-            include=include,  # type: ignore[arg-type]
-            limit=PAGE_ROWS,
-            offset=offset,
-        )
-        merged["ids"].extend(found["ids"])
-        for part in include:
-            values: Any = dict(found).get(part)
-            merged[part].extend(values if values is not None else [None] * len(found["ids"]))
-        if len(found["ids"]) < PAGE_ROWS:
-            return merged
-        offset += PAGE_ROWS
+        A sentence's metadata holds ``doc_id``, ``source``, ``start`` and ``end``.
+        """
+        if not chunks:
+            return [], [], []
+        return self.sentence_cache.within(chunks)
 
+    def sentence_vectors(self, doc_id: str) -> list[Any]:
+        """The vectors of every stored sentence of ``doc_id``, in no particular order."""
+        return read_all(self.sentences, ["embeddings"], {"doc_id": doc_id})["embeddings"]
 
-def _chroma_settings() -> Any:
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-
-
-def make_client(settings: Settings) -> ClientAPI:
-    """An embedded persistent client, or an HTTP client when a Chroma server is configured."""
-    import chromadb
-
-    if settings.chroma_host:
-        try:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=_chroma_settings()
+    def _sentence_rows(self, doc_ids: list[str]) -> list[SentenceRow]:
+        """(text, metadata, vector) of every stored sentence of ``doc_ids``."""
+        where = {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        found = read_all(self.sentences, ["documents", "metadatas", "embeddings"], where)
+        return [
+            (text, dict(meta), vector)
+            for text, meta, vector in zip(
+                found["documents"], found["metadatas"], found["embeddings"], strict=True
             )
-        except Exception as exc:
-            raise IndexUnavailable(
-                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
-                f" ({exc})"
-            ) from exc
-    blocker = _file_in_the_way(settings.index_dir)
-    if blocker is not None:
-        raise IndexUnavailable(
-            f"The index at {settings.index_dir} cannot be opened: {blocker} is a file, not a "
-            "folder; move that file away or set GROUNDWORK_DATA_DIR to another folder"
+            if text is not None and meta is not None and vector is not None
+        ]
+
+    def write_document(self, write: DocumentWrite) -> None:
+        """Store a document; its record goes last, marking it complete; older versions go.
+
+        On a failure before the record, the parts written are removed (best effort) and the
+        error is raised: without its record the document is never answered from.
+        """
+        try:
+            self._delete_parts(write.doc_id)
+            self._write_chunks(write)
+            self._write_sentences(write)
+        except Exception:
+            self._try_delete_parts(write.doc_id)
+            raise
+        centroid = np.mean(write.chunk_vectors, axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        try:
+            self.documents.upsert(
+                ids=[write.doc_id],
+                documents=[write.text],
+                embeddings=[centroid.tolist()],
+                metadatas=[{"source": write.source, "key": write.key, "chunks": len(write.chunks),
+                            "chars": len(write.text), "ingested_at": time.time()}],
+            )  # fmt: skip
+        except Exception:
+            self._try_delete_parts(write.doc_id)
+            raise
+        self.changed()
+        older = self.documents.get(where={"key": write.key}, include=[])["ids"]
+        for old_id in older:
+            if old_id != write.doc_id:
+                self.delete_document(old_id)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document: its chunks and sentences, then its record."""
+        self._delete_parts(doc_id)
+        self.documents.delete(ids=[doc_id])
+        self.changed()
+
+    def _write_chunks(self, write: DocumentWrite) -> None:
+        self.chunk_collection.upsert(
+            ids=[f"{write.doc_id[:16]}:{chunk.index}" for chunk in write.chunks],
+            embeddings=write.chunk_vectors,
+            documents=[chunk.text for chunk in write.chunks],
+            metadatas=[
+                {
+                    "source": write.source,
+                    "doc_id": write.doc_id,
+                    "key": write.key,
+                    "chunk_index": chunk.index,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                }
+                for chunk in write.chunks
+            ],
         )
-    try:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.index_dir), settings=_chroma_settings())
-    except Exception as exc:
-        raise IndexUnavailable(
-            f"The index at {settings.index_dir} cannot be opened ({exc}); "
-            "run `groundwork ingest --reset` to rebuild it"
-        ) from exc
 
+    def _write_sentences(self, write: DocumentWrite) -> None:
+        spans = write.sentences
+        for batch in range(0, len(spans), SENTENCE_BATCH):
+            part = slice(batch, batch + SENTENCE_BATCH)
+            self.sentences.upsert(
+                ids=[f"{write.doc_id[:16]}:s{span.start}" for span in spans[part]],
+                embeddings=write.sentence_vectors[part],
+                documents=[write.text[span.start : span.end] for span in spans[part]],
+                metadatas=[
+                    {
+                        "source": write.source,
+                        "doc_id": write.doc_id,
+                        "start": span.start,
+                        "end": span.end,
+                    }
+                    for span in spans[part]
+                ],
+            )
 
-def _file_in_the_way(folder: Path) -> Path | None:
-    """The first existing non-folder on the way to ``folder`` (resetting cannot fix that)."""
-    for path in [*reversed(folder.parents), folder]:
-        if path.exists() and not path.is_dir():
-            return path
-    return None
+    def _delete_parts(self, doc_id: str) -> None:
+        self.chunk_collection.delete(where={"doc_id": doc_id})
+        self.sentences.delete(where={"doc_id": doc_id})
+
+    def _try_delete_parts(self, doc_id: str) -> None:
+        try:
+            self._delete_parts(doc_id)
+        except Exception:  # the disk may still be full: a re-run deletes them first anyway
+            log.info("could not remove the partial chunks of %s", doc_id[:16])
 
 
 def open_store(settings: Settings, embeddings: Embeddings) -> Store:
@@ -191,17 +294,11 @@ def open_store(settings: Settings, embeddings: Embeddings) -> Store:
     client = make_client(settings)
     name = settings.collection
     try:
-        chunks = Chroma(
-            client=client,
-            collection_name=f"{name}_chunks",
-            embedding_function=embeddings,
-            collection_metadata=_COSINE,
-        )
-        sentences = client.get_or_create_collection(
-            f"{name}_sentences", metadata=_COSINE, embedding_function=None
-        )
-        documents = client.get_or_create_collection(
-            f"{name}_documents", metadata=_COSINE, embedding_function=None
+        chunks, sentences, documents = (
+            client.get_or_create_collection(
+                f"{name}_{part}", metadata=_COSINE, embedding_function=None
+            )
+            for part in ("chunks", "sentences", "documents")
         )
     except Exception as exc:
         raise IndexUnavailable(
@@ -209,60 +306,3 @@ def open_store(settings: Settings, embeddings: Embeddings) -> Store:
             "run `groundwork ingest --reset` to rebuild it"
         ) from exc
     return Store(client, chunks, sentences, documents, embeddings)
-
-
-def reset_index(settings: Settings) -> None:
-    """Delete the configured index; a corrupted local directory is removed outright."""
-    names = [f"{settings.collection}_{part}" for part in ("chunks", "sentences", "documents")]
-    try:
-        client = make_client(settings)
-        existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-        for collection in names:
-            if collection in existing:
-                client.delete_collection(collection)
-    except Exception:
-        if settings.chroma_host:
-            raise
-        shutil.rmtree(settings.index_dir, ignore_errors=True)
-        from chromadb.api.client import SharedSystemClient
-
-        # The failed open left a half-built client cached for this path; drop it.
-        SharedSystemClient.clear_system_cache()
-
-
-def ensure_space(settings: Settings, vectors: int, chars: int) -> None:
-    """Raise ``DiskFull`` unless the local index's disk has room for a write of that size."""
-    if settings.chroma_host:  # a Chroma server minds its own disk
-        return
-    need = vectors * BYTES_PER_VECTOR + chars * BYTES_PER_CHAR + SPACE_HEADROOM
-    free = _free_bytes(settings.index_dir)
-    if free < need:
-        raise DiskFull(
-            f"no space left on {settings.index_dir}: this document needs about "
-            f"{need / 1e6:.1f} MB, {free / 1e6:.1f} MB are free; nothing was written"
-        )
-
-
-def _free_bytes(folder: Path) -> int:
-    existing = next((p for p in [folder, *folder.parents] if p.exists()), Path("/"))
-    return shutil.disk_usage(existing).free
-
-
-def index_failure(exc: Exception, settings: Settings) -> GroundworkError:
-    """A one-line error for a Chroma (or OS) failure on the configured index."""
-    if _disk_full(exc, settings):
-        return DiskFull(f"no space left on {settings.index_dir}; free some space and try again")
-    reason = " ".join(str(exc).split()) or type(exc).__name__
-    return IndexUnavailable(
-        f"The index at {settings.index_dir} failed ({reason}); "
-        "if this persists, run `groundwork ingest --reset` to rebuild it"
-    )
-
-
-def _disk_full(exc: Exception, settings: Settings) -> bool:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return True
-    if any(sign in str(exc).lower() for sign in _DISK_FULL_SIGNS):
-        return True
-    # A logged write Chroma could not apply names no cause; a nearly full disk is the usual one.
-    return not settings.chroma_host and _free_bytes(settings.index_dir) < SPACE_HEADROOM

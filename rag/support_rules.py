@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, content_terms, negations_in, proper_names, stem, words
+from rag.text import STOPWORDS, content_terms, negations_in, proper_names, same_root, stem, words
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—“”\"]|\s(?:that|while|but|although|whereas|because)\s")
 # "no later than", "not only": bounds and emphasis, not negations.
@@ -81,18 +81,7 @@ class Alignment:
 
 def roots_match(a: str, b: str) -> bool:
     """Same word up to inflection: equal, or a long shared prefix ('protecting'/'protection')."""
-    if a == b:
-        return True
-    shared = len(_common_prefix(a, b))
-    return shared >= 5 and shared >= 0.8 * min(len(a), len(b))
-
-
-def _common_prefix(a: str, b: str) -> str:
-    """The longest common prefix of two words."""
-    size = 0
-    while size < min(len(a), len(b)) and a[size] == b[size]:
-        size += 1
-    return a[:size]
+    return same_root(a, b, min_shared=5, min_share=0.8)
 
 
 def term_found(term: str, terms: Iterable[str]) -> bool:

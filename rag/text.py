@@ -68,6 +68,23 @@ def stem(word: str) -> str:
     return word
 
 
+def shared_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` have in common."""
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return size
+
+
+def same_root(a: str, b: str, min_shared: int = 5, min_share: float = 0.0) -> bool:
+    """Same word up to inflection: equal, or sharing ``min_shared`` leading letters or more that
+    make ``min_share`` of the shorter word or more ('protecting'/'protection')."""
+    if a == b:
+        return True
+    shared = shared_prefix(a, b)
+    return shared >= min_shared and shared >= min_share * min(len(a), len(b))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words (stopwords dropped, number words turned into digits)."""
     terms = []

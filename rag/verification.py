@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.markers import SHOWN_MARKER, without_shown_markers
 from rag.sentences import split_sentences
 from rag.support_rules import (
     Alignment,
@@ -38,8 +39,7 @@ MAX_SWAP_SIMILARITY = 0.65  # a word swapped into a copy must be at least this c
 NEGATION_COVER = 0.6  # share of a negated passage clause a sentence clause must repeat
 MIN_QUOTE_TERMS = 3  # content words a verbatim quote needs to be accepted without rules
 
-_CITATION = re.compile(r"\[\d+\]")
-_MARKERS = re.compile(r"\[\d+\]|[\"“”‘’']")
+_MARKERS_AND_QUOTES = re.compile(rf"{SHOWN_MARKER.pattern}|[\"“”‘’']")
 _DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
@@ -65,12 +65,12 @@ class _Evidence:
 
 
 def _clean(text: str) -> str:
-    return " ".join(_MARKERS.sub(" ", text).split()).strip(" .!?")
+    return " ".join(_MARKERS_AND_QUOTES.sub(" ", text).split()).strip(" .!?")
 
 
 def _prepare(sentence: str, passages: Sequence[str]) -> _Evidence:
     pieces = [p[s.start : s.end] for p in passages for s in split_sentences(p)]
-    clean = " ".join(_CITATION.sub(" ", sentence).split())
+    clean = " ".join(without_shown_markers(sentence).split())
     joined = " ".join(passages)
     return _Evidence(
         sentence=clean,

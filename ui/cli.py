@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evals.bench_cli import bench_command
+from evals.bench.cli import bench_command
 from evals.cli import eval_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
@@ -49,7 +49,7 @@ def ingest(
     from tqdm import tqdm
 
     from ingest.index import expand_paths, ingest_files
-    from rag.store import reset_index
+    from rag.chroma_client import reset_index
 
     settings = cli_settings()
     with one_line_errors(settings):

@@ -33,7 +33,7 @@ def one_line_errors(settings: Settings | None = None) -> Iterator[None]:
     except Exception as exc:
         from chromadb.errors import ChromaError
 
-        from rag.store import index_failure  # imports Chroma: only when something failed
+        from rag.chroma_client import index_failure  # imports Chroma: only when something failed
 
         if settings is None or not isinstance(exc, ChromaError):
             raise

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from rag.answer import Answer, Citation, Passage
+from rag.markers import SHOWN_MARKER
 
-MARKER = re.compile(r"\s?\[(\d{1,3})\]")
+MARKER = re.compile(rf"\s?{SHOWN_MARKER.pattern}")  # with the space before it
 CONTEXT_CHARS = 160
 # HTML's specials plus every character Markdown builds links, images or emphasis from, as
 # character references: Gradio renders some HTML through a Markdown parser (the chat), and a

@@ -158,16 +158,7 @@ def _store_atomically(source: Path, shown: str, root: Path) -> Path | None:
 
 def indexed_sources(store: Store, keys: Iterable[str]) -> dict[str, str]:
     """doc_id → stored file name of the documents currently ingested under ``keys``."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    where: Any = {"key": {"$in": wanted}}
-    found = store.documents.get(where=where, include=["metadatas"])
-    metas = found["metadatas"] or []
-    return {
-        doc_id: str((meta or {}).get("source", ""))
-        for doc_id, meta in zip(found["ids"], metas, strict=False)
-    }
+    return store.sources_by_key(keys)
 
 
 def tidy_uploads(

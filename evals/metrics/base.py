@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer import Answer
-from rag.citations import MARKER, markers_in
+from rag.markers import MARKER, markers_in
 from rag.verification import SupportVerdict
 
 

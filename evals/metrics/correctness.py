@@ -7,6 +7,7 @@ from collections import Counter
 
 from evals.metrics.base import Score
 from rag.answer import Answer
+from rag.markers import without_shown_markers
 from rag.text import NUMBER_WORDS, words
 
 
@@ -39,7 +40,7 @@ def key_facts(answer: Answer, must_include: list[str], must_not_include: list[st
 
 
 def _answer_body(text: str) -> str:
-    return re.sub(r"\[\d+\]", " ", text)
+    return without_shown_markers(text)
 
 
 def token_f1(answer: Answer, gold: str) -> Score:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import format_bench, run_bench, synthetic_files, synthetic_questions
-from evals.bench_llm import bench_llamacpp
+from evals.bench.llm import bench_llamacpp
+from evals.bench.run import format_bench, run_bench, synthetic_files, synthetic_questions
 from tests.conftest import make_settings
 
 LABELS = ("article", "synthetic_60")
@@ -27,6 +27,7 @@ def test_synthetic_corpus_is_deterministic(tmp_path: Path) -> None:
     assert synthetic_questions(3, 1) == synthetic_questions(3, 1)
 
 
+@pytest.mark.slow  # a whole quick bench: two ingests, queries, two cold starts
 def test_quick_bench_reports_every_figure(tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
     result = run_bench(
         make_settings(tmp_path / "gw"), quick=True, sizes=(60,), queries=2, profile=True, llm=False

@@ -102,6 +102,7 @@ def test_summary_is_written_and_appended_to_the_github_step_summary(
     assert step.read_text(encoding="utf-8") == "earlier step\n" + summary + "\n"
 
 
+@pytest.mark.slow  # a whole eval run
 def test_real_run_with_baseline_junit_and_summary(tmp_path):
     """End to end on the article: the second run compares with the first, question by question."""
     first = run(tmp_path, "--max-questions", "2", "--junit", str(tmp_path / "j.xml"))

@@ -65,6 +65,7 @@ def problems_of(root: Path) -> list[str]:
     return [line for line in problems.lines if not line.startswith(("manifest", "corpus"))]
 
 
+@pytest.mark.slow  # reads and splits every shipped document
 def test_the_shipped_corpus_passes_every_check() -> None:
     problems, categories = validate_corpus()
     assert problems.lines == []

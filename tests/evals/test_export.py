@@ -72,6 +72,7 @@ def test_unknown_suffix_is_refused(tmp_path):
         write_ragas([ANSWERED], REFERENCES, tmp_path / "ragas.parquet")
 
 
+@pytest.mark.slow  # a whole eval run
 def test_eval_writes_the_ragas_file_with_gold_references(tmp_path):
     items = load_dataset(DATA_DIR / "article.dev.jsonl")[:3]
     dataset = tmp_path / "small.jsonl"

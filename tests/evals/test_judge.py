@@ -122,6 +122,7 @@ def test_summary_has_the_judge_metric_only_when_it_was_run():
     assert JUDGE_METRIC in markdown_table(summary)
 
 
+@pytest.mark.slow  # a whole eval run
 def test_eval_with_a_judge_scores_every_answered_sample(tmp_path, monkeypatch):
     reply = "CLAIM: the first claim | SUPPORTED: yes\nCLAIM: the second | SUPPORTED: no"
     judge = Backend("scripted-judge", "test judge", lambda s: ScriptedChatModel(replies=[reply]),

@@ -109,6 +109,7 @@ def small_set(tmp_path_factory) -> Path:
     return write_small_set(tmp_path_factory.mktemp("ds"), 4)
 
 
+@pytest.mark.slow  # a whole eval run
 def test_eval_routes_naive_to_the_baseline_and_scores_it(tmp_path, small_set):
     settings = make_settings(tmp_path / "unused", llm="fake")
     results, _, paths = evaluate(settings, ["naive"], [small_set], [ARTICLE], tmp_path / "out")

@@ -35,6 +35,7 @@ def test_eval_writes_three_reports_and_passes_its_gate(tmp_path, small_set):
     assert len(results) == 6 and all(r.answer is not None for r in results)
 
 
+@pytest.mark.slow  # a whole eval run
 def test_a_broken_answerer_that_invents_a_sentence_fails_the_gate(tmp_path, small_set, monkeypatch):
     honest = Answerer.ask
     text = ARTICLE.read_text(encoding="utf-8")

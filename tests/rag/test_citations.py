@@ -4,14 +4,11 @@ from rag.citations import (
     CitationNumbering,
     DraftSentence,
     SentenceStream,
-    as_written,
-    markers_in,
     split_cited,
-    strip_markers,
     valid_markers,
-    without_footnotes,
 )
 from rag.extractive import ScoredSentence
+from rag.markers import as_written, markers_in, strip_markers, without_footnotes
 
 DOCUMENT = "Alpha is one. Beta is two. Gamma is three."
 

@@ -1,6 +1,5 @@
 import pytest
 
-from rag.citations import without_footnotes
 from rag.injection import (
     carries_link,
     commands_the_assistant,
@@ -9,6 +8,7 @@ from rag.injection import (
     unquotable,
     visible_text,
 )
+from rag.markers import without_footnotes
 
 
 @pytest.mark.parametrize(

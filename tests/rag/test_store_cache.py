@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
+import rag.chroma_client
 import rag.store
 from ingest.index import ingest_files
 from rag.chunk_index import ChunkIndex
@@ -78,7 +79,7 @@ def test_dense_search_is_exact(article_store: Store, embeddings) -> None:  # typ
 
 
 def test_read_all_pages_through_a_collection(article_store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(rag.store, "PAGE_ROWS", 7)
+    monkeypatch.setattr(rag.chroma_client, "PAGE_ROWS", 7)
     found = read_all(article_store.sentences, ["documents", "metadatas"])
     assert len(found["ids"]) == len(set(found["ids"])) == article_store.sentences.count()
     assert len(found["documents"]) == len(found["metadatas"]) == len(found["ids"])

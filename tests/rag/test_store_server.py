@@ -13,10 +13,14 @@ import pytest
 
 from ingest.index import ingest_files
 from rag.answering import Answerer
+from rag.chroma_client import make_client
 from rag.errors import IndexUnavailable
 from rag.settings import Settings
-from rag.store import make_client, open_store
+from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings
+
+# A real Chroma server in a subprocess.
+pytestmark = pytest.mark.slow
 
 CHROMA = Path(sys.executable).parent / "chroma"
 START_TIMEOUT_S = 60.0

@@ -1,13 +1,16 @@
 import numpy as np
 import pytest
 
-import rag.store
+import rag.chroma_client
 from ingest.index import ingest_files
 from rag.answering import Answerer
 from rag.settings import PROJECT_ROOT
 from rag.store import open_store
 from rag.topicality import PERCENTILE, TopicBaseline
 from tests.conftest import ARTICLE, make_settings
+
+# Every test here ingests the 300-page Ninja manual (about 40 s on 2 cores).
+pytestmark = pytest.mark.slow
 
 TOOLS = ["scheduler", "cache", "linker", "parser", "planner", "watcher", "logger", "fetcher"]
 VERBS = ["reads", "writes", "checks", "sorts", "merges", "skips", "locks", "counts"]
@@ -50,7 +53,9 @@ def test_the_baseline_reads_every_sentence_in_pages(manual_store, embeddings, mo
     vector = embeddings.embed_query("Which step does the Quarry linker lock?")
     (doc_id,) = store.document_ids()
     whole = TopicBaseline(store, min_sentences=10).level(vector, doc_id)
-    monkeypatch.setattr(rag.store, "PAGE_ROWS", 7)  # far fewer rows than the manual's sentences
+    monkeypatch.setattr(
+        rag.chroma_client, "PAGE_ROWS", 7
+    )  # far fewer rows than the manual's sentences
     paged = TopicBaseline(store, min_sentences=10).level(vector, doc_id)
     assert paged == pytest.approx(whole)
 

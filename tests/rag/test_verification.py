@@ -174,6 +174,7 @@ class CountingEmbeddings(Embeddings):
         return self.inner.embed_query(text)
 
 
+@pytest.mark.slow  # every labelled pair of two data sets
 @pytest.mark.parametrize(
     ("name", "floors"),
     [

@@ -6,7 +6,7 @@ import unicodedata
 from html.parser import HTMLParser
 
 from rag.answer import Answer
-from rag.citations import markers_in
+from rag.markers import markers_in
 
 SAFE_TAGS = {"div", "a", "b", "i", "br", "mark", "p", "ol", "li", "blockquote"}
 SAFE_ATTRIBUTES = {"class", "href", "title", "id"}

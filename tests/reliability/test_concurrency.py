@@ -16,6 +16,9 @@ from rag.store import Store
 from tests.conftest import ARTICLE
 from tests.reliability.corpus import question, write_corpus
 
+# Threads ingesting and answering at once over real documents (10-15 s each on 2 cores).
+pytestmark = pytest.mark.slow
+
 ASKERS = 3
 QUESTIONS_PER_ASKER = 6
 NEW_DOCUMENTS = 6

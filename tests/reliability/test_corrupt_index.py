@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+import errno
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from chromadb.api.client import SharedSystemClient
+from click.testing import Result
+from typer.testing import CliRunner
 
 from rag.errors import IndexUnavailable
 from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings
-from tests.reliability.corpus import cli, cli_env
+from ui.cli import app
 
-pytestmark = pytest.mark.slow
-TIMEOUT_S = 120
 QUESTION = "Who is Sabrina Singh?"
+runner = CliRunner()
 
 
-def run(data_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        cli(*args), cwd=cwd, env=cli_env(data_dir), capture_output=True, text=True,
-        timeout=TIMEOUT_S, check=False,
-    )  # fmt: skip
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run each command from an empty folder (no .env file is read)."""
+    monkeypatch.chdir(tmp_path)
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+def run(data_dir: Path, *args: str) -> Result:
+    """``groundwork ARGS`` in this process, reading the index as a new process would."""
+    # Chroma keeps one client per path in a process; a new process would open the files anew.
+    SharedSystemClient.clear_system_cache()
+    return runner.invoke(app, list(args), env={"GROUNDWORK_DATA_DIR": str(data_dir)})
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     for needle in needles:
@@ -37,18 +44,18 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
 
 def test_corrupted_index_says_reset_and_reset_recovers(tmp_path: Path) -> None:
     data_dir = tmp_path / "gw"
-    built = run(data_dir, tmp_path, "ingest", str(ARTICLE))
-    assert built.returncode == 0, built.stderr
+    built = run(data_dir, "ingest", str(ARTICLE))
+    assert built.exit_code == 0, built.output
     database = data_dir / "chroma" / "chroma.sqlite3"
     assert database.is_file()
     database.write_bytes(b"\x00garbage, not a database\xff" * 4096)
 
-    assert_one_line_error(run(data_dir, tmp_path, "ask", QUESTION), "groundwork ingest --reset")
+    assert_one_line_error(run(data_dir, "ask", QUESTION), "groundwork ingest --reset")
 
-    rebuilt = run(data_dir, tmp_path, "ingest", "--reset", str(ARTICLE))
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    answered = run(data_dir, tmp_path, "ask", QUESTION, "--json")
-    assert answered.returncode == 0, answered.stderr
+    rebuilt = run(data_dir, "ingest", "--reset", str(ARTICLE))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    answered = run(data_dir, "ask", QUESTION, "--json")
+    assert answered.exit_code == 0, answered.output
     result = json.loads(answered.stdout)
     assert result["refused"] is False and result["citations"]
     text = ARTICLE.read_text(encoding="utf-8")
@@ -58,22 +65,25 @@ def test_corrupted_index_says_reset_and_reset_recovers(tmp_path: Path) -> None:
 
 def test_missing_index_says_to_ingest(tmp_path: Path) -> None:
     data_dir = tmp_path / "never-created"
-    assert_one_line_error(run(data_dir, tmp_path, "ask", QUESTION), "groundwork ingest")
+    assert_one_line_error(run(data_dir, "ask", QUESTION), "groundwork ingest")
 
 
-def test_unwritable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:
-    parent = tmp_path / "locked"
-    parent.mkdir()
-    parent.chmod(0o500)
-    try:
-        if os.access(parent, os.W_OK):
-            pytest.skip("chmod does not stop this user (root) from writing")
-        data_dir = parent / "gw"
-        for args in (("ask", QUESTION), ("ingest", str(ARTICLE))):
-            result = run(data_dir, tmp_path, *args)
-            assert_one_line_error(result, str(data_dir))
-    finally:
-        parent.chmod(0o700)
+def test_unwritable_data_dir_gives_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OS refuses to create the data folder (as it does for a non-root user; root too here)."""
+    data_dir = tmp_path / "locked" / "gw"
+    make_dir = Path.mkdir
+
+    def refuse(path: Path, *args: object, **kwargs: object) -> None:
+        if path == data_dir or data_dir in path.parents:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        make_dir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    for args in (("ask", QUESTION), ("ingest", str(ARTICLE))):
+        assert_one_line_error(run(data_dir, *args), str(data_dir), "Permission denied")
+    assert not data_dir.exists()
 
 
 def tree(folder: Path) -> dict[str, tuple[bool, int, int]]:
@@ -101,7 +111,7 @@ def test_a_file_in_place_of_the_index_dir_gives_a_clear_message(
     data_dir, blocker = place_blocker(tmp_path, blocked)
     before = tree(tmp_path)
     for args in (("ask", QUESTION), ("ingest", str(ARTICLE))):
-        result = run(data_dir, tmp_path, *args)
+        result = run(data_dir, *args)
         assert_one_line_error(result, str(data_dir / "chroma"), "cannot be opened")
         assert f"{blocker} is a file" in result.stderr and "--reset" not in result.stderr
     assert tree(tmp_path) == before

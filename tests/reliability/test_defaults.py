@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from rag.chroma_client import chroma_settings
 from rag.errors import GroundworkError
-from rag.store import _chroma_settings
 from tests.conftest import make_settings
 from ui import app as ui_app
 
@@ -73,4 +73,4 @@ def test_a_malformed_login_fails_before_anything_loads(
 
 
 def test_chroma_telemetry_is_off() -> None:
-    assert _chroma_settings().anonymized_telemetry is False
+    assert chroma_settings().anonymized_telemetry is False

@@ -8,17 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import chunk_text
-from rag.citations import (
-    MARKER,
-    CitationNumbering,
-    SentenceStream,
-    as_written,
-    markers_in,
-    split_cited,
-    strip_markers,
-    valid_markers,
-)
+from rag.citations import CitationNumbering, SentenceStream, split_cited, valid_markers
 from rag.extractive import ScoredSentence
+from rag.markers import MARKER, as_written, markers_in, strip_markers
 from rag.sentences import split_sentences
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,19 +12,19 @@ from typing import Any
 from langchain_core.documents import Document
 
 from rag.settings import Settings
-from rag.store import Store, read_all
+from rag.store import Store
 
 RAW_SAMPLE = 1000  # chunks encoded raw (a seeded sample for big corpora)
 
 
 def raw_model(embeddings: Any = None) -> Any:
     """The raw SentenceTransformer every speed is compared with (loaded by path, on the CPU)."""
-    client = getattr(getattr(embeddings, "inner", None), "_client", None)
-    if client is not None and hasattr(client, "encode"):
+    from rag.embeddings import packaged_model_path, sentence_transformer
+
+    client = None if embeddings is None else sentence_transformer(embeddings)
+    if client is not None:
         return client
     from sentence_transformers import SentenceTransformer
-
-    from rag.embeddings import packaged_model_path
 
     return SentenceTransformer(str(packaged_model_path()), device="cpu")
 
@@ -86,11 +86,5 @@ def bench_ingest(
 
 def _sample_chunks(store: Store) -> list[Document]:
     """A seeded sample of at most ``RAW_SAMPLE`` stored chunks."""
-    found = read_all(store.chunk_collection, ["documents", "metadatas"])
-    chunks = [
-        Document(id=chunk_id, page_content=text or "", metadata=dict(meta or {}))
-        for chunk_id, text, meta in zip(
-            found["ids"], found["documents"], found["metadatas"], strict=True
-        )
-    ]
+    chunks, _ = store.chunks(vectors=False)
     return random.Random(1).sample(chunks, min(len(chunks), RAW_SAMPLE))

@@ -1,7 +1,7 @@
 """Performance bench: ingestion throughput, answer latency, cold start, memory and llama.cpp.
 
-The parts live in ``bench_corpus`` (inputs), ``bench_ingest``, ``bench_query``,
-``bench_startup``, ``bench_llm`` and ``bench_report`` (targets and the table).
+The parts live beside it in ``evals.bench``: ``corpus`` (inputs), ``ingest``, ``query``,
+``startup``, ``llm`` and ``report`` (targets and the table).
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from evals.bench_corpus import (
+from evals.bench.corpus import (
     QUESTION,
     article_questions,
     synthetic_files,
     synthetic_questions,
 )
-from evals.bench_ingest import bench_ingest, raw_model
-from evals.bench_llm import bench_llamacpp
-from evals.bench_query import bench_queries, profile_queries
-from evals.bench_report import format_bench, target_for
-from evals.bench_startup import bench_cold_start
+from evals.bench.ingest import bench_ingest, raw_model
+from evals.bench.llm import bench_llamacpp
+from evals.bench.query import bench_queries, profile_queries
+from evals.bench.report import format_bench, target_for
+from evals.bench.startup import bench_cold_start
 from rag.settings import DEFAULT_CORPUS, Settings
 
 __all__ = ["QUESTION", "format_bench", "run_bench", "synthetic_files", "synthetic_questions",
@@ -71,7 +71,7 @@ def run_bench(
 
 
 def _bench_settings(settings: Settings, root: Path, label: str) -> Settings:
-    from rag.store import reset_index
+    from rag.chroma_client import reset_index
 
     local = settings.model_copy(
         update={"data_dir": root / label, "collection": f"bench_{label}", "llm": "extractive"}
@@ -83,6 +83,6 @@ def _bench_settings(settings: Settings, root: Path, label: str) -> Settings:
 def _drop(settings: Settings) -> None:
     """Bench collections on a shared Chroma server are removed; temp dirs go on their own."""
     if settings.chroma_host:
-        from rag.store import reset_index
+        from rag.chroma_client import reset_index
 
         reset_index(settings)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from evals.bench_corpus import QUESTION
+from evals.bench.corpus import QUESTION
 from rag.errors import GroundworkError
 from rag.settings import PROJECT_ROOT
 

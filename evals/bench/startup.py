@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-from evals.bench_cli_ask import bench_cli_ask
-from evals.bench_corpus import QUESTION
+from evals.bench.cli_ask import bench_cli_ask
+from evals.bench.corpus import QUESTION
 from rag.errors import GroundworkError
 from rag.settings import PROJECT_ROOT, Settings
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from evals.bench_corpus import QUESTION
+from evals.bench.corpus import QUESTION
 from rag.settings import Settings
 
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
@@ -21,7 +21,7 @@ _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
     """Add ``llamacpp.*`` figures, or a note when llama.cpp or its model is missing."""
-    from rag.backends import LlamaCppChat, _load_llama, available_backends, get_chat_model
+    from rag.backends import LlamaCppChat, available_backends, get_chat_model, load_llama
 
     local = settings.model_copy(update={"llm": "llamacpp"})
     if "llamacpp" not in available_backends(local):
@@ -37,7 +37,7 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
     assert isinstance(chat, LlamaCppChat)
     recording = _recording(chat, prompts, first_token)
     answerer = Answerer(local, open_store(local, get_embeddings()), lambda *_: recording)
-    llama, _ = _load_llama(chat.model_path, chat.n_ctx)
+    llama, _ = load_llama(chat.model_path, chat.n_ctx)
     figures = result["figures"]
     started = time.perf_counter()
     recording.invoke("Say OK.")  # loads the model; not part of the timed runs
@@ -50,7 +50,7 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
     chain_ttft = (first_token[0] - started) if first_token else total
     messages, stop = prompts[-1]
     llama.reset()
-    request = recording._request(messages, stop)
+    request = recording.completion_request(messages, stop)
     raw_ttft, raw_sentence, raw_total = _raw_stream(
         llama.create_chat_completion(**request, stream=True)
     )

@@ -9,8 +9,9 @@ import statistics
 import time
 from typing import Any
 
-from evals.bench_corpus import QUESTION
-from evals.bench_ingest import peak_rss
+from evals.bench.corpus import QUESTION
+from evals.bench.ingest import peak_rss
+from rag.timing import ms_since
 
 
 def bench_queries(
@@ -21,22 +22,24 @@ def bench_queries(
     ``p50_ratio`` (the target) compares with raw ``SentenceTransformer.encode``;
     ``p50_vs_embed`` (no target) with the service's own embedding call, uncached.
     """
-    own = getattr(answerer.store.embeddings, "inner", answerer.store.embeddings)
+    from rag.embeddings import uncached
+
+    own = uncached(answerer.store.embeddings)
     spent, raw, embed = [], [], []
     with peak_rss(figures, f"query.{label}.peak_rss_mb"):
         started = time.perf_counter()
         answerer.ask(QUESTION)  # the first question also builds the BM25 index and caches
-        figures[f"query.{label}.first_ms"] = _ms(started)
+        figures[f"query.{label}.first_ms"] = ms_since(started, ndigits=1)
         for question in questions:
             started = time.perf_counter()
             answerer.ask(question)
-            spent.append(_ms(started))
+            spent.append(ms_since(started, ndigits=1))
             started = time.perf_counter()
             model.encode(question, normalize_embeddings=True)
-            raw.append(_ms(started))
+            raw.append(ms_since(started, ndigits=1))
             started = time.perf_counter()
             own.embed_query(question)  # the service's own encoder, uncached
-            embed.append(_ms(started))
+            embed.append(ms_since(started, ndigits=1))
     p50, raw_p50, embed_p50 = pct(spent, 50), pct(raw, 50), pct(embed, 50)
     key = f"query.{label}."
     figures.update({key + "p50_ms": round(p50, 1), key + "p95_ms": round(pct(spent, 95), 1),
@@ -44,10 +47,6 @@ def bench_queries(
                     key + "embed_p50_ms": round(embed_p50, 1),
                     key + "p50_ratio": round(p50 / max(raw_p50, 1e-9), 2),
                     key + "p50_vs_embed": round(p50 / max(embed_p50, 1e-9), 2)})  # fmt: skip
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def pct(values: list[float], percent: int) -> float:

@@ -17,7 +17,7 @@ def bench_command(
     ] = False,
 ) -> None:
     """Measure ingestion, answer latency, cold start, memory and llama.cpp against targets."""
-    from evals.bench import format_bench, run_bench
+    from evals.bench.run import format_bench, run_bench
 
     settings = cli_settings()
     with one_line_errors():
