@@ -210,11 +210,12 @@ def _llamacpp_ready(settings: Settings) -> bool:
 
 def _make_openai(settings: Settings) -> BaseChatModel:
     _require("langchain_openai", "openai", "openai")
-    from langchain_openai import ChatOpenAI
+    from langchain.chat_models import init_chat_model
     from pydantic import SecretStr
 
-    return ChatOpenAI(
-        model=settings.llm_model,
+    return init_chat_model(
+        settings.llm_model,
+        model_provider="openai",
         base_url=settings.llm_base_url,
         api_key=SecretStr(settings.llm_api_key),
         timeout=settings.llm_timeout_s,
@@ -226,13 +227,14 @@ def _make_openai(settings: Settings) -> BaseChatModel:
 
 def _make_ollama(settings: Settings) -> BaseChatModel:
     _require("langchain_ollama", "ollama", "ollama")
-    from langchain_ollama import ChatOllama
+    from langchain.chat_models import init_chat_model
 
     # Ollama's native API lives at the server root, not under the OpenAI-style /v1.
     base_url = settings.llm_base_url.removesuffix("/").removesuffix("/v1")
-    return ChatOllama(model=settings.llm_model, base_url=base_url, temperature=0.0,
-                      num_predict=settings.llm_max_tokens, num_ctx=settings.llm_context_tokens,
-                      client_kwargs={"timeout": settings.llm_timeout_s})  # fmt: skip
+    return init_chat_model(settings.llm_model, model_provider="ollama", base_url=base_url,
+                           temperature=0.0, num_predict=settings.llm_max_tokens,
+                           num_ctx=settings.llm_context_tokens,
+                           client_kwargs={"timeout": settings.llm_timeout_s})  # fmt: skip
 
 
 # --- scripted: deterministic, for tests (which register it as ``fake``; production never does)
