@@ -7,7 +7,7 @@ EXTRAS ?= dev
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: run test test-fast install lint typecheck unit eval bench clean
+.PHONY: run test test-fast install lint typecheck unit eval bench train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ eval: install
 
 bench: install
 	$(BIN)/groundwork bench
+
+# Reproduces rag/models/answerability/ from the corpus's train split (seeded; ~25 min idle).
+train: install
+	$(BIN)/python -u -m evals.train_answerability --out rag/models/answerability \
+		--candidates 6 --epochs 1 --lr 4e-5 --max-length 96 --threads 1
 
 clean:
 	rm -rf $(VENV) .groundwork .pytest_cache .mypy_cache .ruff_cache
