@@ -44,6 +44,7 @@ from rag.rerank import Reranker, RerankerSource
 from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.settings import Settings
 from rag.store import Store
+from rag.timing import ms_since
 from rag.topicality import TopicBaseline
 
 ModelFactory = Callable[[str, Settings], BaseChatModel]
@@ -175,11 +176,11 @@ class Answerer:
         question = clean_question(question, self.settings.max_question_chars)
         if not self.store.document_ids():
             raise EmptyIndex("No documents are ingested yet; run `groundwork ingest` first.")
-        timings["validate"] = _ms(clock)
+        timings["validate"] = ms_since(clock)
 
         clock = time.perf_counter()
         standalone = standalone_question(without_instructions(question), history, model)
-        timings["rewrite"] = _ms(clock)
+        timings["rewrite"] = ms_since(clock)
 
         evidence = _Evidence(question, standalone, [], [], timings=timings, started=started)
         answered: list[list[Document]] = []
@@ -210,7 +211,7 @@ class Answerer:
         wide = max(k, self.settings.answerability_chunks) if reranker else k
         found = self.retriever.model_copy(update={"k": wide}).invoke(question)
         chunks = found[:k]
-        timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(clock)
+        timings["retrieve"] = timings.get("retrieve", 0.0) + ms_since(clock)
 
         clock = time.perf_counter()
         query_vector = self.store.embeddings.embed_query(question)
@@ -228,7 +229,7 @@ class Answerer:
         else:
             ranked = reranker.rerank(question, ranked, {(d, start) for d, start, _ in nearest})
             weak = reranker.refuses(ranked)
-        timings["rank"] = timings.get("rank", 0.0) + _ms(clock)
+        timings["rank"] = timings.get("rank", 0.0) + ms_since(clock)
         return chunks, [] if weak else ranked
 
     def _extractive(self, evidence: _Evidence, backend: str, notice: str | None = None) -> Answer:
@@ -280,7 +281,7 @@ class Answerer:
         plan = plan_overview(self.store, asked)
         if plan is None:
             return None  # not a whole-document question (an empty index raises in _gather)
-        timings = {"plan": _ms(started)}
+        timings = {"plan": ms_since(started)}
         evidence = _Evidence(question, question, [], plan.leads, timings=timings, started=started)
         draft = GroundedDraft()
         if model is not None:  # no relevance gate: a summary has no single best passage
@@ -309,7 +310,7 @@ class Answerer:
         citations: list[Citation] | None = None, notice: str | None = None, fallback: bool = False,
     ) -> Answer:  # fmt: skip
         timings = dict(evidence.timings)
-        timings["total"] = _ms(evidence.started)
+        timings["total"] = ms_since(evidence.started)
         standalone = evidence.standalone if evidence.standalone != evidence.question else None
         return Answer(question=evidence.question, answer=text, refused=refused, backend=backend,
                       citations=citations or [], passages=evidence.passages, timings_ms=timings,
@@ -333,7 +334,3 @@ def _fallback_notice(backend: str, draft: GroundedDraft) -> str:
 
 def _passage(doc: Document) -> Passage:
     return Passage(text=doc.page_content, **retrieval_metadata(doc))
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 2)

@@ -17,7 +17,8 @@ from rag.citations import CitationNumbering, DraftSentence, SentenceStream, vali
 from rag.extractive import ScoredSentence
 from rag.injection import commands_the_assistant as commands_the_assistant
 from rag.injection import unquotable
-from rag.text import content_terms, words
+from rag.text import content_terms, same_root, words
+from rag.timing import ms_since
 
 CANDIDATE_COUNT = 5
 MAX_SHOWN_SENTENCES = 3
@@ -169,14 +170,10 @@ def new_terms(sentence: str, passages: Sequence[str]) -> list[str]:
 
 
 def _known(term: str, known: set[str]) -> bool:
-    return term in known or any(_same_root(term, other) for other in known)
-
-
-def _same_root(a: str, b: str) -> bool:
-    """'Iraq'/'Iraqi', 'protecting'/'protection'; not 'invaded'/'invasion' (too little shared)."""
-    short, long_ = sorted((a, b), key=len)
-    return (len(short) >= 4 and long_.startswith(short)) or (
-        len(short) >= 5 and long_.startswith(short[:5])
+    # 'Iraq'/'Iraqi', 'protecting'/'protection'; not 'invaded'/'invasion' (too little shared).
+    return term in known or any(
+        same_root(term, other) or same_root(term, other, min_shared=4, min_share=1.0)
+        for other in known
     )
 
 
@@ -196,7 +193,7 @@ def write_grounded(
     deltas = stream_draft(model, question, candidates)
     try:
         for delta in deltas:
-            result.timings_ms.setdefault("first_token", _ms_since(started))
+            result.timings_ms.setdefault("first_token", ms_since(started))
             if time.perf_counter() - started > timeout_s:
                 result.error = f"the model took longer than {timeout_s:g} s"
                 break
@@ -223,7 +220,7 @@ def write_grounded(
         _close(deltas)  # stops the model and frees it for the next question
     result.draft = sentences.text
     result.citations = numbering.citations()
-    result.timings_ms["generate"] = _ms_since(started)
+    result.timings_ms["generate"] = ms_since(started)
     result.timings_ms["verify"] = round(verify_s * 1000, 2)
     return result
 
@@ -269,7 +266,3 @@ def _describe(exc: Exception) -> str:
     """One line naming what went wrong with the model, without a traceback."""
     message = " ".join(str(exc).split())[:200]
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _ms_since(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 2)

@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from rag.store import Store, read_all
+from rag.store import Store
 
 PERCENTILE = 90
 
@@ -49,8 +49,7 @@ class TopicBaseline:
             return matrix
 
     def _load(self, doc_id: str) -> np.ndarray:
-        found = read_all(self.store.sentences, ["embeddings"], {"doc_id": doc_id})
-        vectors = [v for v in found["embeddings"] if v is not None]
+        vectors = [v for v in self.store.sentence_vectors(doc_id) if v is not None]
         if not vectors:
             return _EMPTY
         return np.asarray(vectors, dtype=np.float32)
