@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPLAY_DIR / "candidates.jsonl")
     parser.add_argument("--doc", action="append", help="only these documents (others kept)")
     args = parser.parse_args(argv)
-    settings = Settings()
+    # Recorded without the answerability model: the replay measures verification on fixed
+    # candidates (evals/replay_run.py replays them the same way).
+    settings = Settings(answerability=False)
     kept = load_candidates(args.out) if args.doc and args.out.is_file() else {}
     rows = [row for row in kept.values() if row.doc_id not in args.doc] if args.doc else []
     for part, documents in (("tune", TUNE_DOCUMENTS), ("test", TEST_DOCUMENTS)):
