@@ -102,7 +102,8 @@ def model_card(
     args: argparse.Namespace, metrics: dict[str, float], data_hash: str, seconds: float, pairs: int
 ) -> str:
     """The model card written beside the weights: data, settings, dev figures, limits."""
-    settings = {k: str(v) for k, v in sorted(vars(args).items()) if k != "out"}
+    # Where pairs are cached and how many threads run change the time, not the weights.
+    settings = {k: v for k, v in sorted(vars(args).items()) if k not in ("out", "cache", "threads")}
     figures = "\n".join(f"| {name} | {value:.3f} |" for name, value in metrics.items())
     return f"""# groundwork answerability model
 
@@ -112,7 +113,7 @@ the probability that the sentence answers the question. Used by `rag/rerank.py`.
 
 - Data: the train split of `corpus/` ({pairs} pairs), questions sha256 `{data_hash}`
 - Reproduce: `python -m evals.train_answerability --out rag/models/answerability` with
-  `{json.dumps(settings)}` ({seconds / 60:.0f} min of training here)
+  `{json.dumps(settings)}` ({seconds / 60:.0f} min of training on the machine that made it)
 - Stored as fp16 safetensors; loaded as fp32 on CPU.
 
 ## Dev figures (candidates = each question's top {args.candidates} sentences by cosine)

@@ -90,7 +90,7 @@ class Answerer:
         self.baseline = TopicBaseline(store, settings.standout_min_sentences)
         self.rerankers = RerankerSource(settings.answerability_model,
             settings.answerability_candidates, settings.answerability_threshold,
-            settings.answerability_runner_up)  # fmt: skip
+            settings.answerability_weight)  # fmt: skip
 
     def ask(
         self,
@@ -206,8 +206,7 @@ class Answerer:
         clock = time.perf_counter()
         k = k or self.settings.top_k
         reranker = self.reranker()
-        # The model reads more than the top k chunks: with those alone, the answer is never
-        # seen for about a quarter of questions (docs/answerability-model.md).
+        # The model reads more than the top k chunks (docs/answerability-model.md).
         wide = max(k, self.settings.answerability_chunks) if reranker else k
         found = self.retriever.model_copy(update={"k": wide}).invoke(question)
         chunks = found[:k]
@@ -215,33 +214,40 @@ class Answerer:
 
         clock = time.perf_counter()
         query_vector = self.store.embeddings.embed_query(question)
-        nearest: list[tuple[str, int, int]] = []
-        if reranker is not None:  # and the sentences most like the question anywhere
+        ranked = self._quotable(question, query_vector, chunks)
+        # Today's gate keeps its refusals; the model adds the ones similarity cannot see (a
+        # near-miss that shares the question's words). Alone, it refused fewer on both
+        # evaluation documents (docs/answerability-model.md).
+        weak = self._weak(ranked, query_vector)
+        if reranker is not None and not weak:
+            # It also reads the sentences most like the question anywhere: with the top chunks
+            # alone, the answer is never seen for about a quarter of questions.
             many = self.settings.answerability_nearest
             nearest = self.store.nearest_sentences(query_vector, many)
             found = interleave([found, self.retriever.chunks_holding(nearest)], lambda d: str(d.id))
-        ranked = candidate_sentences(question, query_vector, found, self.store)
-        # Sentences that address the assistant or carry a link are never quoted nor offered to
-        # the model, so an order a model might restate as a plain claim has nothing to cite.
-        ranked = [s for s in ranked if not unquotable(s.text)]
-        if reranker is None:
-            weak = self._weak(ranked, query_vector)
-        else:
-            ranked = reranker.rerank(question, ranked, {(d, start) for d, start, _ in nearest})
+            pool = self._quotable(question, query_vector, found)
+            ranked = reranker.rerank(question, pool, {(d, start) for d, start, _ in nearest})
             weak = reranker.refuses(ranked)
         timings["rank"] = timings.get("rank", 0.0) + ms_since(clock)
         return chunks, [] if weak else ranked
 
+    def _quotable(
+        self, question: str, query_vector: list[float], chunks: list[Document]
+    ) -> list[ScoredSentence]:
+        """The sentences of ``chunks`` ranked by today's score, leaving out unquotable ones."""
+        ranked = candidate_sentences(question, query_vector, chunks, self.store)
+        # Sentences that address the assistant or carry a link are never quoted nor offered to
+        # the model, so an order a model might restate as a plain claim has nothing to cite.
+        return [s for s in ranked if not unquotable(s.text)]
+
     def _extractive(self, evidence: _Evidence, backend: str, notice: str | None = None) -> Answer:
         """The best sentences quoted verbatim (the best one of each part of a compound question)."""
         fallback = notice is not None
-        reranker = self.reranker()
-        select = select_sentences if reranker is None else reranker.select
         if len(evidence.parts) + len(evidence.unanswered) > 1:
-            chosen = best_of_each(evidence.parts, self.settings.max_answer_sentences, select)
+            chosen = best_of_each(evidence.parts, self.settings.max_answer_sentences)
             notice = _unanswered_notice(evidence.unanswered, notice)
         else:
-            chosen = select(evidence.ranked, self.settings.max_answer_sentences)
+            chosen = select_sentences(evidence.ranked, self.settings.max_answer_sentences)
         text, citations = quote_answer(with_antecedents(chosen, evidence.ranked))
         return self._answer(evidence, backend, text, citations=citations, notice=notice,
                             fallback=fallback)  # fmt: skip

@@ -115,9 +115,9 @@ def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSen
         return []
     best = ranked[0]
     chosen = [best]
-    for candidate in ranked[1:]:
-        if len(chosen) >= limit:
-            break
+    # Only the very next one can join: after a re-ordering, a later sentence with a close score
+    # was judged less likely to answer than one that did not qualify.
+    for candidate in ranked[1:limit]:
         if candidate.score >= 0.85 * best.score and candidate.text != best.text:
             chosen.append(candidate)
     return sorted(chosen, key=lambda s: (s.doc_id, s.start))
@@ -253,12 +253,7 @@ def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
     return merged
 
 
-Selector = Callable[[list[ScoredSentence], int], list[ScoredSentence]]
-
-
-def best_of_each(
-    parts: list[list[ScoredSentence]], limit: int, select: Selector = select_sentences
-) -> list[ScoredSentence]:
+def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
     """The best sentences of each part, in document order.
 
     A part whose best sentence an earlier part already quotes adds nothing: its runners-up were
@@ -269,5 +264,5 @@ def best_of_each(
         if not ranked or overlaps_any(ranked[0], chosen):
             continue
         fresh = [s for s in ranked if not overlaps_any(s, chosen)]
-        chosen.extend(select(fresh, limit))
+        chosen.extend(select_sentences(fresh, limit))
     return sorted(chosen, key=lambda s: (s.doc_id, s.start))

@@ -58,19 +58,19 @@ class Settings(BaseSettings):
     )
     answerability_model: Path = Field(ANSWERABILITY_DIR, description="The model's folder.")
     answerability_candidates: int = Field(
-        16, ge=1, le=100, description="How many of the best-matching sentences the model reads."
+        8, ge=1, le=100, description="How many of the best-matching sentences the model reads."
     )
     answerability_chunks: int = Field(
         8, ge=1, le=50, description="Chunks whose sentences the model may read."
     )
     answerability_nearest: int = Field(
-        16, ge=0, le=100, description="Sentences most like the question, anywhere, it also reads."
+        8, ge=0, le=100, description="Sentences most like the question, anywhere, it also reads."
     )
     answerability_threshold: float = Field(
-        0.5, ge=0.0, le=1.0, description="Refuse when no sentence answers with this probability."
+        0.1, ge=0.0, le=1.0, description="Refuse when no sentence answers with this probability."
     )
-    answerability_runner_up: float = Field(
-        0.8, ge=0.0, le=1.0, description="Quote a second sentence only at this probability."
+    answerability_weight: float = Field(
+        0.2, ge=0.0, le=1.0, description="The model's share of the order (today's score: rest)."
     )
 
     llm: str = "extractive"

@@ -26,3 +26,23 @@ def test_a_candidate_carries_the_sentence_before_it_as_context() -> None:
         "It ends in 2026. [context] The mission changes."
     )
     assert candidate_text("First sentence.", None) == "First sentence."
+
+
+def test_the_shipped_model_prefers_the_sentence_that_answers_and_doubts_a_near_miss() -> None:
+    from rag.answerability import load_answerability
+
+    model = load_answerability()
+    answers = (
+        "Iraqi Prime Minister Mohammed Shia al-Sudani told Bloomberg TV in an interview last "
+        "week that Iraq no longer needs US troops on its territory."
+    )
+    related = (
+        "US hesitation to leave may be linked to fears of similar disastrous consequences of "
+        "the US withdrawal from Afghanistan, Bloomberg noted."
+    )
+    asked = model.score(
+        "Who told Bloomberg TV that Iraq no longer needs US troops?", [answers, related]
+    )
+    assert asked[0] > 0.1 > asked[1]  # 0.1: the pipeline's refusal threshold
+    near_miss = model.score("How many troops does Turkey keep in Iraq?", [answers, related])
+    assert max(near_miss) < 0.1

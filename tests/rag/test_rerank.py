@@ -38,8 +38,8 @@ RANKED = [
 ]
 
 
-def reranker(answers: dict[str, float], candidates: int = 16) -> Reranker:
-    return Reranker(KeywordScorer(answers), candidates, threshold=0.5, runner_up=0.8)
+def reranker(answers: dict[str, float], candidates: int = 16, weight: float = 1.0) -> Reranker:
+    return Reranker(KeywordScorer(answers), candidates, threshold=0.5, weight=weight)
 
 
 def test_the_sentence_that_answers_goes_first_even_when_similarity_put_it_second() -> None:
@@ -71,12 +71,17 @@ def test_it_refuses_when_no_sentence_answers() -> None:
     assert not stage.refuses(reranker({"Replace": 0.6}).rerank("What do I do?", RANKED))
 
 
-def test_a_runner_up_is_quoted_only_when_the_model_believes_it_too() -> None:
-    one = reranker({"Replace": 0.9, "costs": 0.6})
-    assert [s.start for s in one.select(one.rerank("q", RANKED), 2)] == [30]
-    two = reranker({"Replace": 0.9, "costs": 0.85})
-    assert [s.start for s in two.select(two.rerank("q", RANKED), 2)] == [30, 70]  # document order
-    assert [s.start for s in two.select(two.rerank("q", RANKED), 1)] == [30]
+def test_the_order_mixes_the_models_probability_with_todays_score() -> None:
+    # Today's score puts the fault line first (0.9 vs 0.7); a small model share cannot undo a
+    # clear lead, a large one can.
+    assert reranker({"Replace": 0.6}, weight=0.2).rerank("q", RANKED)[0].start == 0
+    assert reranker({"Replace": 0.6}, weight=0.8).rerank("q", RANKED)[0].start == 30
+
+
+def test_refusal_looks_at_every_candidate_read_not_only_the_first() -> None:
+    stage = reranker({"costs": 0.6}, weight=0.0)  # order by today's score alone
+    ranked = stage.rerank("How much is the filter?", RANKED)
+    assert ranked[0].start == 0 and not stage.refuses(ranked)
 
 
 def test_a_missing_model_is_said_once_and_the_stage_is_skipped(
