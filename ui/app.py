@@ -255,10 +255,12 @@ def warm_up(answerer: Answerer) -> None:
     """Do, while the UI starts, the one-off work of the first request, so it answers sooner.
 
     Gradio imports matplotlib (when installed) around its first request; one unseen
-    extractive answer builds the chunk index, loads the cached sentences and runs the encoder
-    once. Any failure is left for real requests to report.
+    extractive answer builds the chunk index, loads the cached sentences and the answerability
+    model and runs the encoder once. Any failure is left for real requests to report.
     """
     with contextlib.suppress(Exception):
         import matplotlib  # noqa: F401
+    with contextlib.suppress(Exception):
+        answerer.reranker()  # loads the answerability model (or logs once why it cannot)
     with contextlib.suppress(Exception):
         answerer.ask(EXAMPLE_QUESTIONS[0], llm="extractive")
