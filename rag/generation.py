@@ -12,9 +12,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.answer import REFUSAL_PREFIX, Citation, RemovedSentence
+from rag.answer_types import REFUSAL_PREFIX, Citation, RemovedSentence, ScoredSentence
 from rag.citations import CitationNumbering, DraftSentence, SentenceStream, valid_markers
-from rag.extractive import ScoredSentence
 from rag.injection import commands_the_assistant as commands_the_assistant
 from rag.injection import unquotable
 from rag.text import content_terms, same_root, words

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.extractive import ScoredSentence
+from rag.answer_types import ScoredSentence
 from rag.generation import SYSTEM_PROMPT
 from rag.injection import unquotable
 from rag.sentences import split_sentences

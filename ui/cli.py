@@ -16,8 +16,8 @@ from rag.settings import Settings
 from ui.cli_errors import cli_settings, one_line_errors
 
 if TYPE_CHECKING:
-    from rag.answer import Answer
-    from rag.answering import Answerer
+    from rag.answer_types import Answer
+    from rag.pipeline import Answerer
     from rag.store import Store
     from ui.client import RemoteAnswerer
 
@@ -94,7 +94,7 @@ def ask(
     with one_line_errors(settings):
         result = None if local else _ask_server(settings, question, k)
         if result is None:
-            from rag.answering import Answerer
+            from rag.pipeline import Answerer
             from rag.question import clean_question
 
             clean_question(question, settings.max_question_chars)
@@ -154,7 +154,7 @@ def chat(llm: LlmOption = None, local: LocalOption = False) -> None:
 
 def _chat_answerer(settings: Settings) -> Answerer:
     """An in-process answerer with the chat's backend loaded, or exit 2 with why not."""
-    from rag.answering import Answerer
+    from rag.pipeline import Answerer
 
     with one_line_errors(settings):
         answerer = Answerer(settings, _open_store(settings))

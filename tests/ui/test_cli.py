@@ -114,7 +114,7 @@ def nothing_runs(monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("ran despite bad settings")
 
-    for target in ("ui.app.serve", "evals.command.evaluate", "evals.bench.run.run_bench"):
+    for target in ("ui.app.serve", "evals.evaluate.evaluate", "evals.bench.run.run_bench"):
         monkeypatch.setattr(target, must_not_run)
 
 

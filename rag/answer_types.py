@@ -1,10 +1,42 @@
-"""The shape of an answer: text with ``[n]`` markers, the quotes behind them, how it was made."""
+"""The values an answer is made of: scored sentences, and the ``Answer`` callers get back.
+
+``Answer`` is text with ``[n]`` markers, the quotes behind them and how it was made.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
 REFUSAL_PREFIX = "The document does not say"
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A candidate sentence with where it sits and how well it matches the question."""
+
+    doc_id: str
+    source: str
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+    dense: float
+    lexical: float
+    score: float
+    type_fit: float | None = None
+    context: str | None = None  # the sentence right before, when a reader needs it
+    answers: float | None = None  # the answerability model's P(this answers the question)
+
+
+def overlaps_any(sentence: ScoredSentence, others: Sequence[ScoredSentence]) -> bool:
+    """Whether ``sentence`` shares text with any of ``others`` (a definition and its term, say)."""
+    return any(
+        o.doc_id == sentence.doc_id and o.start < sentence.end and sentence.start < o.end
+        for o in others
+    )
 
 
 class Citation(BaseModel):

@@ -1,41 +1,27 @@
-"""The extractive answerer: quote the best sentences of the retrieved chunks verbatim, or refuse."""
+"""The rank stage: the sentences inside the retrieved chunks, scored against the question.
+
+A sentence's score mixes MiniLM cosine, shared rare words, the sentence before when it opens
+by pointing back, and whether it holds the kind of fact asked for (``rag/answer_type.py``).
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
 
 from rag.answer_type import answer_type_strength, expected_answer_type
+from rag.answer_types import ScoredSentence, overlaps_any
 from rag.store import Store
-from rag.text import content_terms, numbers_in, proper_names
+from rag.text import content_terms, numbers_in, points_back, proper_names
 
 T = TypeVar("T")
 _DENSE_WEIGHT = 0.7
 _TYPE_FLOOR = 0.5  # score kept by a sentence that lacks the kind of fact the question asks for
-
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    """A candidate sentence with where it sits and how well it matches the question."""
-
-    doc_id: str
-    source: str
-    chunk_id: str
-    start: int
-    end: int
-    text: str
-    dense: float
-    lexical: float
-    score: float
-    type_fit: float | None = None
-    context: str | None = None  # the sentence right before, when a reader needs it
-    answers: float | None = None  # the answerability model's P(this answers the question)
 
 
 def combine_score(dense: float, lexical: float, type_fit: float | None) -> float:
@@ -109,60 +95,6 @@ def is_statement(text: str) -> bool:
     return len(text.split()) >= 8 and not text.endswith(":")
 
 
-def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """The best sentence plus close runners-up, in document order."""
-    if not ranked:
-        return []
-    best = ranked[0]
-    chosen = [best]
-    # Only the very next one can join: after a re-ordering, a later sentence with a close score
-    # was judged less likely to answer than one that did not qualify.
-    for candidate in ranked[1:limit]:
-        if candidate.score >= 0.85 * best.score and candidate.text != best.text:
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda s: (s.doc_id, s.start))
-
-
-_ANAPHOR = re.compile(
-    r"^[“\"‘']?(this|these|that|those|it|its|he|she|they|his|her|their|such|the (statement|"
-    r"move|plan|decision|report|agency|company|group|official))\b",
-    re.IGNORECASE,
-)
-
-
-# "“No,” she added." names its speaker only in the sentence before.
-_PRONOUN_SPEAKER = re.compile(r"[”\"’']\s*,?\s*(he|she|they)\s+[a-z]+\b")
-
-
-def needs_antecedent(text: str) -> bool:
-    """Whether a sentence opens by pointing back (It, This, “...,” she added) and cannot stand."""
-    return bool(_ANAPHOR.match(text) or _PRONOUN_SPEAKER.search(text))
-
-
-def with_antecedents(
-    chosen: list[ScoredSentence], ranked: list[ScoredSentence]
-) -> list[ScoredSentence]:
-    """``chosen`` plus, before any sentence that points back, the sentence it points back to."""
-    result: list[ScoredSentence] = []
-    for sentence in chosen:
-        before = [
-            s for s in ranked if s.doc_id == sentence.doc_id and 0 <= sentence.start - s.end <= 3
-        ]
-        if needs_antecedent(sentence.text) and before and not overlaps_any(before[0], result):
-            result.append(before[0])
-        if not overlaps_any(sentence, result):
-            result.append(sentence)
-    return sorted(result, key=lambda s: (s.doc_id, s.start))
-
-
-def overlaps_any(sentence: ScoredSentence, others: Sequence[ScoredSentence]) -> bool:
-    """Whether ``sentence`` shares text with any of ``others`` (a definition and its term, say)."""
-    return any(
-        o.doc_id == sentence.doc_id and o.start < sentence.end and sentence.start < o.end
-        for o in others
-    )
-
-
 def _is_term_of(line: str, text: str) -> bool:
     """Whether ``line`` is the term a definition ``text`` (which opens in lower case) explains."""
     term = len(line.split()) <= 4 and not is_statement(line) and not line.rstrip().endswith(":")
@@ -195,7 +127,7 @@ def _contextual_match(
     own = _term_recall(weights, own_terms)
     if context is None:
         return own, cosine
-    share = 0.6 if _ANAPHOR.match(text) else 0.25
+    share = 0.6 if points_back(text) else 0.25
     with_context = _term_recall(weights, own_terms | set(content_terms(context[1])))
     lexical = own + share * (with_context - own)
     dense = cosine + share * max(0.0, context[2] - cosine)
@@ -251,18 +183,3 @@ def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
         if not overlaps_any(sentence, merged):
             merged.append(sentence)
     return merged
-
-
-def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
-    """The best sentences of each part, in document order.
-
-    A part whose best sentence an earlier part already quotes adds nothing: its runners-up were
-    never good enough on their own.
-    """
-    chosen: list[ScoredSentence] = []
-    for ranked in parts:
-        if not ranked or overlaps_any(ranked[0], chosen):
-            continue
-        fresh = [s for s in ranked if not overlaps_any(s, chosen)]
-        chosen.extend(select_sentences(fresh, limit))
-    return sorted(chosen, key=lambda s: (s.doc_id, s.start))

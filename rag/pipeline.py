@@ -10,19 +10,10 @@ from dataclasses import dataclass, field
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 
-from rag.answer import Answer, Citation, Passage, refusal_text
+from rag.answer_types import Answer, Citation, Passage, ScoredSentence, refusal_text
 from rag.backends import get_backend, get_chat_model
 from rag.citations import quote_answer
 from rag.errors import EmptyIndex
-from rag.extractive import (
-    ScoredSentence,
-    best_of_each,
-    candidate_sentences,
-    interleave,
-    merge_parts,
-    select_sentences,
-    with_antecedents,
-)
 from rag.generation import (
     CANDIDATE_COUNT,
     GroundedDraft,
@@ -40,12 +31,14 @@ from rag.question import (
     without_carried_context,
     without_instructions,
 )
+from rag.quoting import best_of_each, select_sentences, with_antecedents
+from rag.ranking import candidate_sentences, interleave, merge_parts
 from rag.rerank import Reranker, RerankerSource
 from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.settings import Settings
+from rag.standout import TopicBaseline
 from rag.store import Store
 from rag.timing import ms_since
-from rag.topicality import TopicBaseline
 
 ModelFactory = Callable[[str, Settings], BaseChatModel]
 
