@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
@@ -84,6 +84,48 @@ class Answer(BaseModel):
     fallback: bool = False
     notice: str | None = None
     standalone_question: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the answer stages draw on for one question, once retrieved, ranked and gated.
+
+    ``parts`` holds the ranked sentences of each part of the question the documents answer (one
+    part unless it is compound); ``ranked`` merges them, best of each part first; ``unanswered``
+    lists the parts the gate refused.
+    """
+
+    question: str  # as asked, cleaned
+    standalone: str  # made understandable without the conversation
+    passages: list[Passage]
+    ranked: list[ScoredSentence]
+    parts: list[list[ScoredSentence]] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one answer stage (refuse, quote, generate, overview) made of the evidence."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    notice: str | None = None
+    fallback: bool = False  # quoted because the model's answer could not be shown
+    removed: list[RemovedSentence] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # the stage's own (generate, verify)
+    streamed: bool = False  # its text was already yielded, sentence by sentence
+
+
+def answer_from(
+    evidence: Evidence, reply: Reply, backend: str, timings: dict[str, float]
+) -> Answer:
+    """The ``Answer`` callers get: the reply with the evidence it was drawn from."""
+    standalone = evidence.standalone if evidence.standalone != evidence.question else None
+    return Answer(question=evidence.question, answer=reply.text, refused=reply.refused,
+                  backend=backend, citations=reply.citations, passages=evidence.passages,
+                  timings_ms=timings, removed=reply.removed, fallback=reply.fallback,
+                  notice=reply.notice, standalone_question=standalone)  # fmt: skip
 
 
 def refusal_text(question: str) -> str:

@@ -8,8 +8,33 @@ from __future__ import annotations
 
 import re
 
-from rag.answer_types import ScoredSentence, overlaps_any
+from rag.answer_types import Evidence, Reply, ScoredSentence, overlaps_any
+from rag.citations import quote_answer
+from rag.question import without_carried_context
 from rag.text import points_back
+
+
+def quote(evidence: Evidence, limit: int, notice: str | None = None) -> Reply:
+    """The best sentences verbatim, each with its citation; the best of each part if compound.
+
+    Given a ``notice`` (why a model's answer is not shown), the reply is a fallback.
+    """
+    fallback = notice is not None
+    if len(evidence.parts) + len(evidence.unanswered) > 1:
+        chosen = best_of_each(evidence.parts, limit)
+        notice = unanswered_notice(evidence.unanswered, notice)
+    else:
+        chosen = select_sentences(evidence.ranked, limit)
+    text, citations = quote_answer(with_antecedents(chosen, evidence.ranked))
+    return Reply(text, citations, notice=notice, fallback=fallback)
+
+
+def unanswered_notice(unanswered: list[str], notice: str | None) -> str | None:
+    """``notice`` plus a sentence naming the parts of the question the documents do not answer."""
+    if not unanswered:
+        return notice
+    listed = "; ".join(f"“{without_carried_context(part)}”" for part in unanswered)
+    return " ".join(filter(None, [notice, f"The documents do not answer {listed}"]))
 
 
 def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSentence]:

@@ -9,19 +9,73 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
 
 from rag.answer_type import answer_type_strength, expected_answer_type
-from rag.answer_types import ScoredSentence, overlaps_any
+from rag.answer_types import Evidence, Passage, ScoredSentence, overlaps_any
+from rag.injection import unquotable
+from rag.rerank import Reranker
+from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.store import Store
 from rag.text import content_terms, numbers_in, points_back, proper_names
 
 T = TypeVar("T")
 _DENSE_WEIGHT = 0.7
 _TYPE_FLOOR = 0.5  # score kept by a sentence that lacks the kind of fact the question asks for
+
+
+@dataclass(frozen=True, eq=False)
+class SentenceRanker:
+    """Orders the sentences of retrieved chunks for one question, best first."""
+
+    store: Store
+    retriever: ChunkRetriever  # finds the chunks holding a sentence, for the model's wider read
+    nearest: int  # how many sentences most like the question anywhere the model reads too
+
+    def rank(
+        self, question: str, query_vector: list[float], chunks: list[Document]
+    ) -> list[ScoredSentence]:
+        """The sentences of ``chunks`` by today's score, leaving out unquotable ones."""
+        ranked = candidate_sentences(question, query_vector, chunks, self.store)
+        # Sentences that address the assistant or carry a link are never quoted nor offered to
+        # the model, so an order a model might restate as a plain claim has nothing to cite.
+        return [s for s in ranked if not unquotable(s.text)]
+
+    def rerank(
+        self, reranker: Reranker, question: str, query_vector: list[float], found: list[Document]
+    ) -> list[ScoredSentence]:
+        """The answerability model's order over ``found`` and the sentences most like the
+        question anywhere: with the top chunks alone, it never sees the answer for about a
+        quarter of questions."""
+        nearest = self.store.nearest_sentences(query_vector, self.nearest)
+        found = interleave([found, self.retriever.chunks_holding(nearest)], lambda d: str(d.id))
+        pool = self.rank(question, query_vector, found)
+        return reranker.rerank(question, pool, {(d, start) for d, start, _ in nearest})
+
+
+@dataclass(frozen=True)
+class PartEvidence:
+    """What one part of the question found: its top chunks and, unless refused, its sentences."""
+
+    question: str
+    chunks: list[Document]
+    ranked: list[ScoredSentence]  # empty when the gate refused the part
+
+
+def gather(question: str, standalone: str, found: list[PartEvidence]) -> Evidence:
+    """One body of evidence from the parts': the answered parts' chunks and sentences first."""
+    answered = [part for part in found if part.ranked]
+    unanswered = [part for part in found if not part.ranked]
+    # The chunks the answer draws on first, taking the best of each part in turn.
+    chunks = interleave([part.chunks for part in answered + unanswered], key=lambda d: str(d.id))
+    passages = [Passage(text=doc.page_content, **retrieval_metadata(doc)) for doc in chunks]
+    parts = [part.ranked for part in answered]
+    return Evidence(question, standalone, passages, merge_parts(parts), parts,
+                    [part.question for part in unanswered])  # fmt: skip
 
 
 def combine_score(dense: float, lexical: float, type_fit: float | None) -> float:

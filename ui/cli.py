@@ -97,6 +97,8 @@ def ask(
             from rag.pipeline import Answerer
             from rag.question import clean_question
 
+            # The answerer cleans the question itself; checking here too refuses a bad one
+            # before the index is opened (or created) and the embedding model loaded.
             clean_question(question, settings.max_question_chars)
             result = Answerer(settings, _open_store(settings)).ask(question, k=k)
     if as_json:

@@ -1,7 +1,7 @@
 import pytest
 
-from rag.answer_types import ScoredSentence, overlaps_any
-from rag.quoting import best_of_each, needs_antecedent, with_antecedents
+from rag.answer_types import Evidence, ScoredSentence, overlaps_any
+from rag.quoting import best_of_each, needs_antecedent, quote, unanswered_notice, with_antecedents
 
 
 def sentence(start: int, score: float, text: str = "A statement.") -> ScoredSentence:
@@ -50,3 +50,29 @@ def test_a_definition_and_the_same_definition_with_its_term_are_one_quote():
     bare = sentence(8, 0.7, "given a list of rules.")
     assert overlaps_any(bare, [with_term])
     assert best_of_each([[with_term], [bare]], limit=2) == [with_term]
+
+
+def test_a_single_question_quotes_its_best_sentences_each_with_its_citation():
+    first, close, far = sentence(0, 0.9, "It ends in 2025."), sentence(40, 0.8), sentence(80, 0.1)
+    reply = quote(Evidence("When?", "When?", [], [first, close, far], [[first, close, far]]), 3)
+    assert reply.text == "It ends in 2025. [1] A statement. [2]"
+    assert [(c.n, c.start, c.quote) for c in reply.citations] == [
+        (1, 0, "It ends in 2025."),
+        (2, 40, "A statement."),
+    ]
+    assert not reply.refused and not reply.fallback and reply.notice is None
+
+
+def test_a_compound_question_names_the_part_nothing_answers():
+    answer = sentence(0, 0.9, "It ends in 2025.")
+    evidence = Evidence("When, and why?", "When, and why?", [], [answer], [[answer]], ["why?"])
+    reply = quote(evidence, 3, notice="Showing quoted sentences instead.")
+    assert reply.text == "It ends in 2025. [1]" and reply.fallback
+    assert reply.notice == "Showing quoted sentences instead. The documents do not answer “why?”"
+
+
+def test_parts_carried_from_earlier_turns_are_named_as_asked():
+    assert unanswered_notice([], "Note.") == "Note."
+    assert unanswered_notice(["in what setting? (Sabrina Singh)"], None) == (
+        "The documents do not answer “in what setting?”"
+    )
