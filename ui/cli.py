@@ -1,4 +1,8 @@
-"""The ``groundwork`` command: ingest, ask, chat, serve. Settings are read once, passed down."""
+"""The ``groundwork`` command: ingest, ask, chat, serve, eval, bench, train.
+
+Each subcommand reads the settings once (``cli_settings``) and passes them down; a bad setting
+or bad input is one line on stderr and exit code 2 (``ui/cli_errors.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import typer
 
 from evals.bench.cli import bench_command
 from evals.cli import eval_command
+from evals.train_cli import train_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
 from ui.cli_errors import cli_settings, one_line_errors
@@ -27,8 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Grounded question answering over your documents.",
 )
-app.command("eval")(eval_command)
-app.command("bench")(bench_command)
 
 
 def _open_store(settings: Settings) -> Store:
@@ -211,6 +214,11 @@ def serve(
     settings = cli_settings(host=host, port=port)
     with one_line_errors():
         serve_app(settings)
+
+
+app.command("eval")(eval_command)
+app.command("bench")(bench_command)
+app.command("train")(train_command)
 
 
 def main() -> None:
