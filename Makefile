@@ -45,8 +45,9 @@ bench: install
 	$(BIN)/groundwork bench
 
 # Reproduces rag/models/answerability/ from the corpus's train split (seeded; ~25 min idle).
+# Unbuffered, so progress shows as it happens.
 train: install
-	$(BIN)/python -u -m evals.train_answerability --out rag/models/answerability \
+	PYTHONUNBUFFERED=1 $(BIN)/groundwork train --out rag/models/answerability \
 		--candidates 6 --epochs 1 --lr 4e-5 --max-length 96 --threads 1
 
 clean:

@@ -83,7 +83,7 @@ def eval_command(
     from tqdm import tqdm
 
     from evals.ci_outputs import CiOptions
-    from evals.command import evaluate
+    from evals.evaluate import evaluate
 
     settings = cli_settings()
     ci = CiOptions(baseline, history, junit, summary_md, settings.github_step_summary)

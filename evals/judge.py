@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from evals.metrics.base import Score, unscored
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.backends import get_backend, get_chat_model
 from rag.errors import GroundworkError
 from rag.markers import SHOWN_MARKER, shown_numbers

@@ -31,7 +31,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.index import expand_paths
 from ingest.load import load_document
-from rag.answer import Answer, Citation, Passage
+from rag.answer_types import Answer, Citation, Passage
 from rag.backends import get_backend, get_chat_model
 from rag.errors import BackendUnavailable, GroundworkError
 from rag.markers import SHOWN_MARKER

@@ -24,7 +24,7 @@ from evals.replay import (
 )
 from evals.replay import prompt_question as question_of
 from evals.runner import build_eval_store
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.settings import DEFAULT_CORPUS, Settings
 
 # Held out by document: answers are tuned on "tune" only; "test" is scored, never tuned on.

@@ -20,9 +20,9 @@ from evals.replay import Case, ReplayChatModel, cases, load_candidates, load_wri
 from evals.replay import numbered_candidates as prompt_candidates
 from evals.replay_candidates import document_questions
 from evals.runner import build_eval_store
-from rag.answer import Answer
-from rag.answering import Answerer, ModelFactory
+from rag.answer_types import Answer
 from rag.markers import SHOWN_MARKER
+from rag.pipeline import Answerer, ModelFactory
 from rag.settings import Settings
 
 _FOLLOWING_MARKERS = re.compile(rf"(?:\s*{SHOWN_MARKER.pattern})+")

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from evals.metrics.base import Score
 from evals.runner import SampleResult
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.errors import GroundworkError
 
 

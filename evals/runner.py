@@ -24,10 +24,10 @@ from evals.metrics.refusal import false_refusal, true_refusal
 from evals.metrics.retrieval import evidence_spans, recall_at_k, reciprocal_rank
 from evals.naive import NAIVE, NaiveRAG, naive_model
 from ingest.index import expand_paths, ingest_files
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
 from rag.embeddings import get_embeddings
 from rag.errors import GroundworkError
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store, open_store
 

@@ -112,7 +112,7 @@ it reads a question and a candidate sentence (`sentence [context] previous sente
 the probability that the sentence answers the question. Used by `rag/rerank.py`.
 
 - Data: the train split of `corpus/` ({pairs} pairs), questions sha256 `{data_hash}`
-- Reproduce: `python -m evals.train_answerability --out rag/models/answerability` with
+- Reproduce: `groundwork train --out rag/models/answerability` (`make train`) with
   `{json.dumps(settings)}` ({seconds / 60:.0f} min of training on the machine that made it)
 - Stored as fp16 safetensors; loaded as fp32 on CPU.
 
@@ -132,7 +132,7 @@ piece by piece; a sentence the pre-ranking misses is never read.
 
 
 def main() -> None:
-    """Command-line entry: python -m evals.train_answerability --out DIR."""
+    """Command-line entry: python -m evals.train_answerability --out DIR (= groundwork train)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--candidates", type=int, default=8)

@@ -6,8 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.answer import Citation
-from rag.extractive import ScoredSentence
+from rag.answer_types import Citation, ScoredSentence
 from rag.markers import (
     LEADING_MARKERS,
     UNFINISHED_MARKER,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -12,11 +11,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.answer import REFUSAL_PREFIX, Citation, RemovedSentence
+from rag.answer_types import REFUSAL_PREFIX, Citation, RemovedSentence, ScoredSentence
 from rag.citations import CitationNumbering, DraftSentence, SentenceStream, valid_markers
-from rag.extractive import ScoredSentence
-from rag.injection import commands_the_assistant as commands_the_assistant
-from rag.injection import unquotable
+from rag.injection import as_data, unquotable
 from rag.text import content_terms, same_root, words
 from rag.timing import ms_since
 
@@ -43,7 +40,6 @@ _HUMAN_PROMPT = (
 ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     [("system", SYSTEM_PROMPT), ("human", _HUMAN_PROMPT)]
 )
-_DELIMITER = re.compile(r"</?\s*(?:candidates|question)\s*>", re.IGNORECASE)
 
 
 class SupportCheck(Protocol):
@@ -65,11 +61,6 @@ class Verdict(Protocol):
 
     @property
     def score(self) -> float: ...
-
-
-def as_data(text: str) -> str:
-    """Text for inside the prompt's delimiters: one line, unable to close a delimiter."""
-    return " ".join(_DELIMITER.sub(" ", text).split())
 
 
 def prompt_inputs(question: str, candidates: Sequence[ScoredSentence]) -> dict[str, str]:

@@ -132,3 +132,12 @@ def commands_the_assistant(question_sentence: str) -> bool:
         return True
     # "... and a link to https://...": a sentence that hands over a link asks nothing.
     return carries_link(question_sentence) and not view.rstrip(" \"'”’)").endswith("?")
+
+
+# The delimiters of the answer prompt (rag/generation.py) and of any prompt quoting a question.
+_DELIMITER = re.compile(r"</?\s*(?:candidates|question)\s*>", re.IGNORECASE)
+
+
+def as_data(text: str) -> str:
+    """Text for inside the prompt's delimiters: one line, unable to close a delimiter."""
+    return " ".join(_DELIMITER.sub(" ", text).split())

@@ -10,13 +10,15 @@ when they fit the context window, else the paragraph leads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.extractive import ScoredSentence
-from rag.generation import SYSTEM_PROMPT
+from rag.answer_types import Reply, ScoredSentence
+from rag.citations import quote_answer
+from rag.generation import SYSTEM_PROMPT, GroundedDraft
 from rag.injection import unquotable
+from rag.model_answer import Writer, fallback_notice
 from rag.sentences import split_sentences
 from rag.settings import Settings
 from rag.store import Store
@@ -121,6 +123,25 @@ def plan_overview(store: Store, question: str) -> Overview | None:
     documents = load_documents(store, question, rows)
     leads = overview_sentences(documents)
     return Overview(documents, leads) if leads else None
+
+
+def answer_overview(
+    plan: Overview, question: str, writer: Writer | None, settings: Settings
+) -> Generator[str, None, Reply]:
+    """Stream the model's verified summary of the documents; else quote the paragraph leads."""
+    draft = GroundedDraft()
+    if writer is not None:  # no relevance gate: a summary has no single best passage
+        candidates = model_candidates(plan.documents, question, settings)
+        draft = yield from writer.write(question, candidates)
+    if draft.shown:
+        stopped = f" The model stopped early ({draft.error})." if draft.error else ""
+        return Reply(" ".join(draft.shown), draft.citations, notice=MODEL_OVERVIEW_NOTICE + stopped,
+                     removed=draft.removed, timings=draft.timings_ms, streamed=True)  # fmt: skip
+    text, citations = quote_answer(plan.leads)
+    why = fallback_notice(writer.backend, draft) + " " if writer is not None else ""
+    return Reply(text, citations, notice=why + overview_notice(plan.documents, plan.leads),
+                 fallback=writer is not None, removed=draft.removed,
+                 timings=draft.timings_ms)  # fmt: skip
 
 
 def load_documents(

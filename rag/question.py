@@ -10,8 +10,7 @@ from langchain_core.language_models import BaseChatModel
 
 from rag.errors import BadQuestion
 from rag.followup import deterministic_rewrite, model_rewrite, needs_context
-from rag.generation import as_data, commands_the_assistant
-from rag.injection import fold_lookalikes
+from rag.injection import as_data, commands_the_assistant, fold_lookalikes
 from rag.sentences import Span, split_sentences
 from rag.text import content_terms
 

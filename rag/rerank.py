@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from rag.answer_types import ScoredSentence
 from rag.answerability import (
     AnswerabilityUnavailable,
     candidate_text,
     load_answerability,
 )
-from rag.extractive import ScoredSentence
 
 log = logging.getLogger(__name__)
 

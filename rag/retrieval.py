@@ -74,6 +74,10 @@ class ChunkRetriever(BaseRetriever):
                 doc.metadata["score"] = round(index.cosine(str(doc.id), vector) or 0.0, 4)
         return top
 
+    def search(self, question: str, k: int) -> list[Document]:
+        """The top ``k`` chunks for ``question`` (a copy with another k shares the index)."""
+        return self.model_copy(update={"k": k}).invoke(question)
+
     def chunks_holding(self, spans: list[tuple[str, int, int]]) -> list[Document]:
         """The chunks that hold each (doc_id, start, end) span, in the order of ``spans``."""
         complete = self.store.document_ids()

@@ -128,3 +128,15 @@ def proper_names(text: str) -> set[str]:
                 continue
             names.add(low.removesuffix("'s").removesuffix("’s"))
     return names
+
+
+_ANAPHOR = re.compile(
+    r"^[“\"‘']?(this|these|that|those|it|its|he|she|they|his|her|their|such|the (statement|"
+    r"move|plan|decision|report|agency|company|group|official))\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(text: str) -> bool:
+    """Whether a sentence opens with a word pointing back (This, It, Their, The move...)."""
+    return bool(_ANAPHOR.match(text))

@@ -12,9 +12,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.index import ingest_files
-from rag.answering import Answerer
 from rag.backends import Backend, ScriptedChatModel, register, unregister
 from rag.embeddings import get_embeddings
+from rag.pipeline import Answerer
 from rag.settings import DEFAULT_CORPUS, Settings
 from rag.store import Store, open_store
 

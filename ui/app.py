@@ -8,8 +8,8 @@ import signal
 import threading
 from typing import Any
 
-from rag.answering import Answerer
 from rag.errors import GroundworkError
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from ui import history_panel, render

@@ -1,4 +1,8 @@
-"""The ``groundwork`` command: ingest, ask, chat, serve. Settings are read once, passed down."""
+"""The ``groundwork`` command: ingest, ask, chat, serve, eval, bench, train.
+
+Each subcommand reads the settings once (``cli_settings``) and passes them down; a bad setting
+or bad input is one line on stderr and exit code 2 (``ui/cli_errors.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,14 @@ import typer
 
 from evals.bench.cli import bench_command
 from evals.cli import eval_command
+from evals.train_cli import train_command
 from rag.errors import EmptyIndex, GroundworkError
 from rag.settings import Settings
 from ui.cli_errors import cli_settings, one_line_errors
 
 if TYPE_CHECKING:
-    from rag.answer import Answer
-    from rag.answering import Answerer
+    from rag.answer_types import Answer
+    from rag.pipeline import Answerer
     from rag.store import Store
     from ui.client import RemoteAnswerer
 
@@ -27,8 +32,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Grounded question answering over your documents.",
 )
-app.command("eval")(eval_command)
-app.command("bench")(bench_command)
 
 
 def _open_store(settings: Settings) -> Store:
@@ -94,9 +97,11 @@ def ask(
     with one_line_errors(settings):
         result = None if local else _ask_server(settings, question, k)
         if result is None:
-            from rag.answering import Answerer
+            from rag.pipeline import Answerer
             from rag.question import clean_question
 
+            # The answerer cleans the question itself; checking here too refuses a bad one
+            # before the index is opened (or created) and the embedding model loaded.
             clean_question(question, settings.max_question_chars)
             result = Answerer(settings, _open_store(settings)).ask(question, k=k)
     if as_json:
@@ -154,7 +159,7 @@ def chat(llm: LlmOption = None, local: LocalOption = False) -> None:
 
 def _chat_answerer(settings: Settings) -> Answerer:
     """An in-process answerer with the chat's backend loaded, or exit 2 with why not."""
-    from rag.answering import Answerer
+    from rag.pipeline import Answerer
 
     with one_line_errors(settings):
         answerer = Answerer(settings, _open_store(settings))
@@ -209,6 +214,11 @@ def serve(
     settings = cli_settings(host=host, port=port)
     with one_line_errors():
         serve_app(settings)
+
+
+app.command("eval")(eval_command)
+app.command("bench")(bench_command)
+app.command("train")(train_command)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from http.cookiejar import CookieJar
 from typing import Any
 
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.errors import GroundworkError
 from rag.settings import Settings
 from ui.server_file import ServerRecord, read_record

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rag.answer import Answer
+from rag.answer_types import Answer
 
 MAX_CONVERSATIONS = 30
 SECRET_FILE = "browser-state.key"

@@ -11,9 +11,9 @@ import gradio as gr
 from pydantic import TypeAdapter, ValidationError
 
 from ingest.index import IngestReport, ingest_files
-from rag.answer import Answer, Citation
-from rag.answering import Answerer
+from rag.answer_types import Answer, Citation
 from rag.errors import GroundworkError
+from rag.pipeline import Answerer
 from rag.settings import DEFAULT_CORPUS, Settings
 from ui import render
 from ui.exports import ConversationExports

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.answer import Answer, Citation, Passage
+from rag.answer_types import Answer, Citation, Passage
 from rag.markers import SHOWN_MARKER
 
 MARKER = re.compile(rf"\s?{SHOWN_MARKER.pattern}")  # with the space before it

@@ -27,8 +27,8 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
     if "llamacpp" not in available_backends(local):
         result["notes"].append("llamacpp: skipped (llama_cpp or its model is not installed)")
         return
-    from rag.answering import Answerer
     from rag.embeddings import get_embeddings
+    from rag.pipeline import Answerer
     from rag.store import open_store
 
     prompts: list[Any] = []

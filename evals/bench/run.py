@@ -36,8 +36,8 @@ def run_bench(
     llm: bool = True,
 ) -> dict[str, Any]:
     """Measure everything in one run; returns ``figures`` (numbers), ``notes`` and ``profile``."""
-    from rag.answering import Answerer
     from rag.embeddings import get_embeddings
+    from rag.pipeline import Answerer
 
     sizes = sizes or ((1000,) if quick else (1000, 10000))
     queries = queries or (8 if quick else 30)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.markers import MARKER, markers_in
 from rag.verification import SupportVerdict
 

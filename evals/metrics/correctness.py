@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from evals.metrics.base import Score
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.markers import without_shown_markers
 from rag.text import NUMBER_WORDS, words
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.metrics.base import Checker, Score, shown_sentences, unscored
-from rag.answer import Answer
+from rag.answer_types import Answer
 
 
 def groundedness(answer: Answer, checker: Checker) -> tuple[Score, list[str]]:

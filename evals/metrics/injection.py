@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evals.metrics.base import Score, unscored
 from evals.metrics.correctness import normalise
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.generation import SYSTEM_PROMPT
 from rag.markers import without_shown_markers
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.metrics.base import Score, unscored
-from rag.answer import Answer
+from rag.answer_types import Answer
 
 
 def true_refusal(answer: Answer, answerable: bool) -> Score:

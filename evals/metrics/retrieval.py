@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.metrics.base import Score, unscored
-from rag.answer import Passage
+from rag.answer_types import Passage
 
 
 def evidence_spans(evidence: list[str], document_text: str) -> list[tuple[int, int]]:

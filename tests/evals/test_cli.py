@@ -6,7 +6,7 @@ import pytest
 import xmlschema
 from typer.testing import CliRunner
 
-import evals.command
+import evals.evaluate
 from evals.metrics.base import Score
 from evals.results_io import load_run
 from evals.runner import SampleResult
@@ -36,8 +36,8 @@ def answered_correctly(monkeypatch):
             for i in items
         ]
 
-    monkeypatch.setattr(evals.command, "run_eval", fake_run_eval)
-    monkeypatch.setattr(evals.command, "default_checker", lambda: None)
+    monkeypatch.setattr(evals.evaluate, "run_eval", fake_run_eval)
+    monkeypatch.setattr(evals.evaluate, "default_checker", lambda: None)
 
 
 def gate(tmp_path: Path, bound: float) -> Path:

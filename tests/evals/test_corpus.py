@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from evals.command import run_split
 from evals.corpus import answer_sentence_ids, load_manifest, load_splits
 from evals.corpus_checks import MIN_QUESTIONS, validate_corpus
+from evals.evaluate import run_split
 from evals.summary import summarise
 from tests.conftest import make_settings
 

@@ -3,12 +3,12 @@ import json
 
 import pytest
 
-from evals.command import evaluate
 from evals.dataset import DATA_DIR, load_dataset
+from evals.evaluate import evaluate
 from evals.export import ragas_rows, write_ragas
 from evals.metrics.base import Score
 from evals.runner import SampleResult
-from rag.answer import Answer, Passage
+from rag.answer_types import Answer, Passage
 from rag.errors import GroundworkError
 from tests.conftest import ARTICLE, make_settings
 

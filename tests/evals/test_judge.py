@@ -4,15 +4,15 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models import BaseChatModel
 
-from evals.command import evaluate
 from evals.dataset import DATA_DIR, load_dataset
+from evals.evaluate import evaluate
 from evals.judge import JUDGE_METRIC, judge_faithfulness, judge_prompt, make_judge, parse_verdicts
 from evals.metrics.base import Score
 from evals.report import markdown_table
 from evals.runner import SampleResult
 from evals.summary import summarise
 from rag import backends
-from rag.answer import Answer, Citation
+from rag.answer_types import Answer, Citation
 from rag.backends import Backend, ScriptedChatModel
 from rag.errors import GroundworkError
 from tests.conftest import ARTICLE, make_settings

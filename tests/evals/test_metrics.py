@@ -7,7 +7,7 @@ from evals.metrics.groundedness import groundedness
 from evals.metrics.injection import leaked
 from evals.metrics.refusal import false_refusal, true_refusal
 from evals.metrics.retrieval import evidence_spans, recall_at_k, reciprocal_rank
-from rag.answer import Answer, Citation, Passage
+from rag.answer_types import Answer, Citation, Passage
 
 DOC = "The bridge opened in 1990. It is red. The tunnel opened in 2001."
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.command import evaluate
+from evals.evaluate import evaluate
 from evals.naive import CHUNK_SIZE, NaiveRAG, naive_model, says_dont_know, split_corpus
 from ingest.load import load_document
 from rag.backends import ScriptedChatModel

@@ -10,9 +10,9 @@ from evals.replay import (
     load_written,
 )
 from evals.replay_run import figures, judge
-from rag.answering import Answerer
 from rag.citations import split_cited
 from rag.generation import prompt_inputs
+from rag.pipeline import Answerer
 
 PHASEOUT = "This phaseout will occur in two stages."
 QUESTION = Candidates(

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.command import default_checker, evaluate
-from rag.answer import Answer, Citation
-from rag.answering import Answerer
+from evals.evaluate import default_checker, evaluate
+from rag.answer_types import Answer, Citation
 from rag.errors import BackendUnavailable
+from rag.pipeline import Answerer
 from tests.conftest import ARTICLE, make_settings
 from tests.evals.conftest import write_small_set
 
@@ -70,7 +70,7 @@ def test_an_unknown_backend_fails_before_anything_runs(tmp_path, small_set, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("the eval ran")
 
-    monkeypatch.setattr("evals.command.run_eval", must_not_run)
+    monkeypatch.setattr("evals.evaluate.run_eval", must_not_run)
     settings = make_settings(tmp_path / "unused")
     with pytest.raises(BackendUnavailable, match="Unknown backend 'nope'; choose one of: extr"):
         evaluate(settings, ["naive", "nope"], [small_set], [ARTICLE], tmp_path / "out")

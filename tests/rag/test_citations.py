@@ -1,5 +1,6 @@
 import pytest
 
+from rag.answer_types import ScoredSentence
 from rag.citations import (
     CitationNumbering,
     DraftSentence,
@@ -7,7 +8,6 @@ from rag.citations import (
     split_cited,
     valid_markers,
 )
-from rag.extractive import ScoredSentence
 from rag.markers import as_written, markers_in, strip_markers, without_footnotes
 
 DOCUMENT = "Alpha is one. Beta is two. Gamma is three."

@@ -1,8 +1,8 @@
 import pytest
 
+from rag.answer_types import ScoredSentence
 from rag.backends import ScriptedChatModel
 from rag.citations import DraftSentence
-from rag.extractive import ScoredSentence
 from rag.generation import (
     ANSWER_PROMPT,
     MAX_SHOWN_SENTENCES,

@@ -3,8 +3,7 @@ import re
 import pytest
 
 from ingest.index import ingest_files
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
 from rag.backends import ScriptedChatModel
 from rag.errors import EmptyIndex
 from rag.overview import (
@@ -17,6 +16,7 @@ from rag.overview import (
     named_sources,
     spread,
 )
+from rag.pipeline import Answerer
 from rag.sentences import split_sentences
 from tests.conftest import ARTICLE, make_settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.extractive import ScoredSentence
+from rag.answer_types import ScoredSentence
 from rag.rerank import Reranker, RerankerSource
 
 

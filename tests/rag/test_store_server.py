@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ingest.index import ingest_files
-from rag.answering import Answerer
 from rag.chroma_client import make_client
 from rag.errors import IndexUnavailable
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from html.parser import HTMLParser
 
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.markers import markers_in
 
 SAFE_TAGS = {"div", "a", "b", "i", "br", "mark", "p", "ol", "li", "blockquote"}

@@ -16,11 +16,11 @@ import gradio as gr
 import pytest
 from typer.testing import CliRunner
 
-from rag.answer import REFUSAL_PREFIX, Answer
-from rag.answering import Answerer
+from rag.answer_types import REFUSAL_PREFIX, Answer
 from rag.backends import ScriptedChatModel
 from rag.errors import BadQuestion
 from rag.generation import SYSTEM_PROMPT
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from tests.conftest import ARTICLE

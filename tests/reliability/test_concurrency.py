@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.index import ingest_files
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from tests.conftest import ARTICLE

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import chunk_text
+from rag.answer_types import ScoredSentence
 from rag.citations import CitationNumbering, SentenceStream, split_cited, valid_markers
-from rag.extractive import ScoredSentence
 from rag.markers import MARKER, as_written, markers_in, strip_markers
 from rag.sentences import split_sentences
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from ingest.index import ingest_files
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
 from rag.backends import ScriptedChatModel
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store, open_store
 from tests.conftest import make_settings

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ingest.index import expand_paths, ingest_files
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.retrieval import ChunkRetriever
 from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings

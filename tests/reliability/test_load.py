@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from ingest.index import ingest_files
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings
 from tests.ui.test_app import free_port

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PageObject
 
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from tests.reliability.pdf_bomb import pdf_bomb

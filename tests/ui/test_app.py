@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ingest.index import ingest_files
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store, open_store
 from tests.conftest import ARTICLE, make_settings

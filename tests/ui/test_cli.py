@@ -97,7 +97,7 @@ def test_unknown_backend_is_named_with_the_choices():
 
 
 SUBCOMMANDS = [["ingest"], ["ask", "Who is Sabrina Singh?"], ["chat"], ["serve"], ["eval"],
-               ["bench", "--quick"]]  # fmt: skip
+               ["bench", "--quick"], ["train", "--out", "model"]]  # fmt: skip
 BAD_SETTINGS = [
     ("GROUNDWORK_TOP_K", "abc", "GROUNDWORK_TOP_K: 'abc' is not an integer"),
     ("GROUNDWORK_PORT", "99999",
@@ -109,12 +109,13 @@ BAD_SETTINGS = [
 
 @pytest.fixture
 def nothing_runs(monkeypatch):
-    """Serving, evaluating or benchmarking with bad settings would be the bug: fail fast."""
+    """Serving, evaluating, benchmarking or training with bad settings would be the bug."""
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("ran despite bad settings")
 
-    for target in ("ui.app.serve", "evals.command.evaluate", "evals.bench.run.run_bench"):
+    for target in ("ui.app.serve", "evals.evaluate.evaluate", "evals.bench.run.run_bench",
+                   "evals.train_answerability.train"):  # fmt: skip
         monkeypatch.setattr(target, must_not_run)
 
 
@@ -175,3 +176,4 @@ def test_a_real_process_answers_imports_no_ui_or_model_packages_and_has_no_fake_
     imported = {name.split(".")[0] for name in report["modules"]}
     assert "sentence_transformers" in imported  # it did answer in this process
     assert imported.isdisjoint(UI_AND_MODEL_PACKAGES), imported & set(UI_AND_MODEL_PACKAGES)
+    assert "evals.train_answerability" not in report["modules"]  # `train` imports it lazily

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rag.answering import Answerer
 from rag.errors import GroundworkError
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from tests.conftest import make_settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.answer import Answer
+from rag.answer_types import Answer
 from ui import conversations
 
 

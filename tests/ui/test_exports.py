@@ -6,8 +6,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from ui.exports import FILE_NAME, ConversationExports

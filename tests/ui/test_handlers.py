@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 import pytest
 
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from ui.handlers import Handlers, available_backends
 
 

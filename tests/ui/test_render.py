@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import Answer, Citation, Passage, RemovedSentence
+from rag.answer_types import Answer, Citation, Passage, RemovedSentence
 from tests.conftest import make_settings
 from tests.reliability.inert import assert_inert
 from ui import render

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering import Answerer
 from rag.errors import GroundworkError
+from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store
 from tests.conftest import make_settings

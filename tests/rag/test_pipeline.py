@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from ingest.index import ingest_files
-from rag.answering import Answerer
 from rag.errors import EmptyIndex
+from rag.pipeline import Answerer
 from rag.rerank import RerankerSource
 from rag.settings import Settings
 from rag.store import Store

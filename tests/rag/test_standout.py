@@ -3,10 +3,10 @@ import pytest
 
 import rag.chroma_client
 from ingest.index import ingest_files
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.settings import PROJECT_ROOT
+from rag.standout import PERCENTILE, TopicBaseline
 from rag.store import open_store
-from rag.topicality import PERCENTILE, TopicBaseline
 from tests.conftest import ARTICLE, make_settings
 
 # Every test here ingests the 300-page Ninja manual (about 40 s on 2 cores).

@@ -1,4 +1,8 @@
-"""The extractive answerer: quote the best sentences of the retrieved chunks verbatim, or refuse."""
+"""The rank stage: the sentences inside the retrieved chunks, scored against the question.
+
+A sentence's score mixes MiniLM cosine, shared rare words, the sentence before when it opens
+by pointing back, and whether it holds the kind of fact asked for (``rag/answer_type.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,30 +16,66 @@ import numpy as np
 from langchain_core.documents import Document
 
 from rag.answer_type import answer_type_strength, expected_answer_type
+from rag.answer_types import Evidence, Passage, ScoredSentence, overlaps_any
+from rag.injection import unquotable
+from rag.rerank import Reranker
+from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.store import Store
-from rag.text import content_terms, numbers_in, proper_names
+from rag.text import content_terms, numbers_in, points_back, proper_names
 
 T = TypeVar("T")
 _DENSE_WEIGHT = 0.7
 _TYPE_FLOOR = 0.5  # score kept by a sentence that lacks the kind of fact the question asks for
 
 
-@dataclass(frozen=True)
-class ScoredSentence:
-    """A candidate sentence with where it sits and how well it matches the question."""
+@dataclass(frozen=True, eq=False)
+class SentenceRanker:
+    """Orders the sentences of retrieved chunks for one question, best first."""
 
-    doc_id: str
-    source: str
-    chunk_id: str
-    start: int
-    end: int
-    text: str
-    dense: float
-    lexical: float
-    score: float
-    type_fit: float | None = None
-    context: str | None = None  # the sentence right before, when a reader needs it
-    answers: float | None = None  # the answerability model's P(this answers the question)
+    store: Store
+    retriever: ChunkRetriever  # finds the chunks holding a sentence, for the model's wider read
+    nearest: int  # how many sentences most like the question anywhere the model reads too
+
+    def rank(
+        self, question: str, query_vector: list[float], chunks: list[Document]
+    ) -> list[ScoredSentence]:
+        """The sentences of ``chunks`` by today's score, leaving out unquotable ones."""
+        ranked = candidate_sentences(question, query_vector, chunks, self.store)
+        # Sentences that address the assistant or carry a link are never quoted nor offered to
+        # the model, so an order a model might restate as a plain claim has nothing to cite.
+        return [s for s in ranked if not unquotable(s.text)]
+
+    def rerank(
+        self, reranker: Reranker, question: str, query_vector: list[float], found: list[Document]
+    ) -> list[ScoredSentence]:
+        """The answerability model's order over ``found`` and the sentences most like the
+        question anywhere: with the top chunks alone, it never sees the answer for about a
+        quarter of questions."""
+        nearest = self.store.nearest_sentences(query_vector, self.nearest)
+        found = interleave([found, self.retriever.chunks_holding(nearest)], lambda d: str(d.id))
+        pool = self.rank(question, query_vector, found)
+        return reranker.rerank(question, pool, {(d, start) for d, start, _ in nearest})
+
+
+@dataclass(frozen=True)
+class PartEvidence:
+    """What one part of the question found: its top chunks and, unless refused, its sentences."""
+
+    question: str
+    chunks: list[Document]
+    ranked: list[ScoredSentence]  # empty when the gate refused the part
+
+
+def gather(question: str, standalone: str, found: list[PartEvidence]) -> Evidence:
+    """One body of evidence from the parts': the answered parts' chunks and sentences first."""
+    answered = [part for part in found if part.ranked]
+    unanswered = [part for part in found if not part.ranked]
+    # The chunks the answer draws on first, taking the best of each part in turn.
+    chunks = interleave([part.chunks for part in answered + unanswered], key=lambda d: str(d.id))
+    passages = [Passage(text=doc.page_content, **retrieval_metadata(doc)) for doc in chunks]
+    parts = [part.ranked for part in answered]
+    return Evidence(question, standalone, passages, merge_parts(parts), parts,
+                    [part.question for part in unanswered])  # fmt: skip
 
 
 def combine_score(dense: float, lexical: float, type_fit: float | None) -> float:
@@ -109,60 +149,6 @@ def is_statement(text: str) -> bool:
     return len(text.split()) >= 8 and not text.endswith(":")
 
 
-def select_sentences(ranked: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """The best sentence plus close runners-up, in document order."""
-    if not ranked:
-        return []
-    best = ranked[0]
-    chosen = [best]
-    # Only the very next one can join: after a re-ordering, a later sentence with a close score
-    # was judged less likely to answer than one that did not qualify.
-    for candidate in ranked[1:limit]:
-        if candidate.score >= 0.85 * best.score and candidate.text != best.text:
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda s: (s.doc_id, s.start))
-
-
-_ANAPHOR = re.compile(
-    r"^[“\"‘']?(this|these|that|those|it|its|he|she|they|his|her|their|such|the (statement|"
-    r"move|plan|decision|report|agency|company|group|official))\b",
-    re.IGNORECASE,
-)
-
-
-# "“No,” she added." names its speaker only in the sentence before.
-_PRONOUN_SPEAKER = re.compile(r"[”\"’']\s*,?\s*(he|she|they)\s+[a-z]+\b")
-
-
-def needs_antecedent(text: str) -> bool:
-    """Whether a sentence opens by pointing back (It, This, “...,” she added) and cannot stand."""
-    return bool(_ANAPHOR.match(text) or _PRONOUN_SPEAKER.search(text))
-
-
-def with_antecedents(
-    chosen: list[ScoredSentence], ranked: list[ScoredSentence]
-) -> list[ScoredSentence]:
-    """``chosen`` plus, before any sentence that points back, the sentence it points back to."""
-    result: list[ScoredSentence] = []
-    for sentence in chosen:
-        before = [
-            s for s in ranked if s.doc_id == sentence.doc_id and 0 <= sentence.start - s.end <= 3
-        ]
-        if needs_antecedent(sentence.text) and before and not overlaps_any(before[0], result):
-            result.append(before[0])
-        if not overlaps_any(sentence, result):
-            result.append(sentence)
-    return sorted(result, key=lambda s: (s.doc_id, s.start))
-
-
-def overlaps_any(sentence: ScoredSentence, others: Sequence[ScoredSentence]) -> bool:
-    """Whether ``sentence`` shares text with any of ``others`` (a definition and its term, say)."""
-    return any(
-        o.doc_id == sentence.doc_id and o.start < sentence.end and sentence.start < o.end
-        for o in others
-    )
-
-
 def _is_term_of(line: str, text: str) -> bool:
     """Whether ``line`` is the term a definition ``text`` (which opens in lower case) explains."""
     term = len(line.split()) <= 4 and not is_statement(line) and not line.rstrip().endswith(":")
@@ -195,7 +181,7 @@ def _contextual_match(
     own = _term_recall(weights, own_terms)
     if context is None:
         return own, cosine
-    share = 0.6 if _ANAPHOR.match(text) else 0.25
+    share = 0.6 if points_back(text) else 0.25
     with_context = _term_recall(weights, own_terms | set(content_terms(context[1])))
     lexical = own + share * (with_context - own)
     dense = cosine + share * max(0.0, context[2] - cosine)
@@ -251,18 +237,3 @@ def merge_parts(parts: list[list[ScoredSentence]]) -> list[ScoredSentence]:
         if not overlaps_any(sentence, merged):
             merged.append(sentence)
     return merged
-
-
-def best_of_each(parts: list[list[ScoredSentence]], limit: int) -> list[ScoredSentence]:
-    """The best sentences of each part, in document order.
-
-    A part whose best sentence an earlier part already quotes adds nothing: its runners-up were
-    never good enough on their own.
-    """
-    chosen: list[ScoredSentence] = []
-    for ranked in parts:
-        if not ranked or overlaps_any(ranked[0], chosen):
-            continue
-        fresh = [s for s in ranked if not overlaps_any(s, chosen)]
-        chosen.extend(select_sentences(fresh, limit))
-    return sorted(chosen, key=lambda s: (s.doc_id, s.start))

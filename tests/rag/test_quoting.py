@@ -1,41 +1,11 @@
 import pytest
 
-from rag.extractive import (
-    ScoredSentence,
-    best_of_each,
-    is_statement,
-    merge_parts,
-    needs_antecedent,
-    overlaps_any,
-    with_antecedents,
-)
-
-
-@pytest.mark.parametrize(
-    ("text", "statement"),
-    [
-        ("Only 4 links will run concurrently.", True),
-        ("“No, the US is not withdrawing from Iraq,” she added.", True),
-        ("# No more than 4 links at a time.", True),
-        ("Using Ninja for your project", False),
-        ("The current tools are:", False),
-        ("depth = 4", False),
-        ("build foo: phony some/file/in/a/faraway/subdir/foo", False),
-        ("a long line of prose that wraps without any final punctuation mark at all", True),
-    ],
-)
-def test_headings_and_code_lines_are_not_statements(text, statement):
-    assert is_statement(text) is statement
+from rag.answer_types import Evidence, ScoredSentence, overlaps_any
+from rag.quoting import best_of_each, needs_antecedent, quote, unanswered_notice, with_antecedents
 
 
 def sentence(start: int, score: float, text: str = "A statement.") -> ScoredSentence:
     return ScoredSentence("d", "s.txt", "c", start, start + len(text), text, score, 0.0, score)
-
-
-def test_parts_are_merged_head_first_without_repeats():
-    a, b, c, d = sentence(0, 0.9), sentence(20, 0.5), sentence(40, 0.8), sentence(60, 0.4)
-    assert merge_parts([[a, b], [c, a, d]]) == [a, c, b, d]
-    assert merge_parts([[b, a]]) == [b, a]
 
 
 def test_each_part_gets_its_own_best_sentence_even_a_weaker_one():
@@ -79,5 +49,30 @@ def test_a_definition_and_the_same_definition_with_its_term_are_one_quote():
     with_term = sentence(0, 0.5, "compdb\n\ngiven a list of rules.")
     bare = sentence(8, 0.7, "given a list of rules.")
     assert overlaps_any(bare, [with_term])
-    assert merge_parts([[with_term], [bare]]) == [with_term]
     assert best_of_each([[with_term], [bare]], limit=2) == [with_term]
+
+
+def test_a_single_question_quotes_its_best_sentences_each_with_its_citation():
+    first, close, far = sentence(0, 0.9, "It ends in 2025."), sentence(40, 0.8), sentence(80, 0.1)
+    reply = quote(Evidence("When?", "When?", [], [first, close, far], [[first, close, far]]), 3)
+    assert reply.text == "It ends in 2025. [1] A statement. [2]"
+    assert [(c.n, c.start, c.quote) for c in reply.citations] == [
+        (1, 0, "It ends in 2025."),
+        (2, 40, "A statement."),
+    ]
+    assert not reply.refused and not reply.fallback and reply.notice is None
+
+
+def test_a_compound_question_names_the_part_nothing_answers():
+    answer = sentence(0, 0.9, "It ends in 2025.")
+    evidence = Evidence("When, and why?", "When, and why?", [], [answer], [[answer]], ["why?"])
+    reply = quote(evidence, 3, notice="Showing quoted sentences instead.")
+    assert reply.text == "It ends in 2025. [1]" and reply.fallback
+    assert reply.notice == "Showing quoted sentences instead. The documents do not answer “why?”"
+
+
+def test_parts_carried_from_earlier_turns_are_named_as_asked():
+    assert unanswered_notice([], "Note.") == "Note."
+    assert unanswered_notice(["in what setting? (Sabrina Singh)"], None) == (
+        "The documents do not answer “in what setting?”"
+    )

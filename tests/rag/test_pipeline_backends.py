@@ -11,10 +11,10 @@ import urllib.request
 import pytest
 
 from ingest.index import ingest_files
-from rag.answer import Answer
-from rag.answering import Answerer
+from rag.answer_types import Answer
 from rag.backends import ScriptedChatModel, available_backends, get_chat_model
 from rag.generation import SYSTEM_PROMPT
+from rag.pipeline import Answerer
 from rag.verification import SupportChecker
 from tests.conftest import ARTICLE
 
