@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from evals.metrics.correctness import key_facts
-from rag.answer import Answer
+from rag.answer_types import Answer
 from rag.answerability import candidate_text
-from rag.extractive import needs_antecedent
+from rag.quoting import needs_antecedent
 from rag.sentences import split_sentences
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from evals.corpus import CORPUS_DIR, load_questions, question_file, split_documents
 from evals.runner import build_eval_store
-from rag.answering import Answerer
+from rag.pipeline import Answerer
 from rag.embeddings import get_embeddings
-from rag.extractive import candidate_sentences
+from rag.ranking import candidate_sentences
 from rag.injection import unquotable
 from rag.question import clean_question, standalone_question, without_instructions
 from rag.settings import Settings
