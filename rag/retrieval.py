@@ -67,7 +67,7 @@ class ChunkRetriever(BaseRetriever):
         elif self.fusion == "rrf":
             ranked = _reciprocal_rank_fusion([dense, sparse])
         else:
-            ranked = _score_fusion(dense, sparse, self.dense_weight)
+            ranked = score_fusion(dense, sparse, self.dense_weight)
         top = ranked[: self.k]
         for doc in top:  # BM25-only hits get a cosine score too: the gate compares like with like
             if "score" not in doc.metadata:
@@ -94,7 +94,7 @@ class ChunkRetriever(BaseRetriever):
             return index
 
 
-def _score_fusion(dense: list[Document], sparse: list[Document], weight: float) -> list[Document]:
+def score_fusion(dense: list[Document], sparse: list[Document], weight: float) -> list[Document]:
     """Mix min-max scaled cosine and BM25 scores; a list that misses a chunk gives it 0.
 
     The dense weight shrinks when no dense candidate is closer than ``DENSE_CONFIDENT``.

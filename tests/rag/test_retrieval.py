@@ -1,7 +1,7 @@
 import pytest
 from langchain_core.documents import Document
 
-from rag.retrieval import ChunkRetriever, _score_fusion
+from rag.retrieval import ChunkRetriever, score_fusion
 
 PARAPHRASES = [
     ("Who speaks for the Pentagon?", "Sabrina Singh"),
@@ -40,19 +40,19 @@ def _doc(chunk_id: str, **meta: float) -> Document:
 def test_score_fusion_mixes_scaled_scores_by_weight():
     dense = [_doc("a", score=0.8), _doc("b", score=0.6), _doc("c", score=0.4)]
     sparse = [_doc("c", bm25=9.0), _doc("d", bm25=5.0), _doc("a", bm25=1.0)]
-    fused = _score_fusion(dense, sparse, 0.75)
+    fused = score_fusion(dense, sparse, 0.75)
     # a: .75*1 + .25*0 = .75; b: .75*.5 = .375; c: 0 + .25*1 = .25; d: .25*.5 = .125
     assert [doc.id for doc in fused] == ["a", "b", "c", "d"]
     assert [doc.metadata["rank_score"] for doc in fused] == [0.75, 0.375, 0.25, 0.125]
     assert fused[0].metadata["bm25"] == 1.0 and "score" not in fused[3].metadata
-    assert _score_fusion(dense, sparse, 0.25)[0].id == "c"
+    assert score_fusion(dense, sparse, 0.25)[0].id == "c"
 
 
 def test_score_fusion_with_one_side_empty_keeps_the_other_order():
     dense = [_doc("a", score=0.5), _doc("b", score=0.5)]
-    assert [doc.id for doc in _score_fusion(dense, [], 0.75)] == ["a", "b"]
+    assert [doc.id for doc in score_fusion(dense, [], 0.75)] == ["a", "b"]
     sparse = [_doc("x", bm25=3.0), _doc("y", bm25=1.0)]
-    assert [doc.id for doc in _score_fusion([], sparse, 0.75)] == ["x", "y"]
+    assert [doc.id for doc in score_fusion([], sparse, 0.75)] == ["x", "y"]
 
 
 def test_weak_dense_candidates_do_not_bury_an_exact_word_match():
@@ -60,9 +60,9 @@ def test_weak_dense_candidates_do_not_bury_an_exact_word_match():
     # (cosine ~0.15) as the article's, but min-max scaling made the best of them score 1.0.
     dense = [_doc("manual-1", score=0.164), _doc("manual-2", score=0.13), _doc("art", score=0.0)]
     sparse = [_doc("art", bm25=9.6)]
-    assert _score_fusion(dense, sparse, 0.75)[0].id == "art"
+    assert score_fusion(dense, sparse, 0.75)[0].id == "art"
     confident = [_doc("manual-1", score=0.6), _doc("manual-2", score=0.4), _doc("art", score=0.3)]
-    assert _score_fusion(confident, sparse, 0.75)[0].id == "manual-1"
+    assert score_fusion(confident, sparse, 0.75)[0].id == "manual-1"
 
 
 @pytest.mark.parametrize("fusion", ["score", "rrf"])
