@@ -18,7 +18,8 @@ from pathlib import Path
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.backends import Backend, ScriptedChatModel, register
+from rag.backends import Backend, register
+from rag.chat_models import ScriptedChatModel
 from rag.markers import markers_in, strip_markers
 
 REPLAY_DIR = Path(__file__).resolve().parent / "data" / "replay"

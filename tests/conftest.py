@@ -12,7 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.index import ingest_files
-from rag.backends import Backend, ScriptedChatModel, register, unregister
+from rag.backends import Backend, register, unregister
+from rag.chat_models import ScriptedChatModel
 from rag.embeddings import get_embeddings
 from rag.pipeline import Answerer
 from rag.settings import DEFAULT_CORPUS, Settings

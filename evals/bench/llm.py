@@ -21,7 +21,8 @@ _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
     """Add ``llamacpp.*`` figures, or a note when llama.cpp or its model is missing."""
-    from rag.backends import LlamaCppChat, available_backends, get_chat_model, load_llama
+    from rag.backends import available_backends, get_chat_model, load_llama
+    from rag.chat_models import LlamaCppChat
 
     local = settings.model_copy(update={"llm": "llamacpp"})
     if "llamacpp" not in available_backends(local):
@@ -66,7 +67,7 @@ def bench_llamacpp(settings: Settings, result: dict[str, Any]) -> None:
 
 def _recording(chat: Any, prompts: list[Any], first_token: list[float]) -> Any:
     """A copy of ``chat`` that notes each prompt and when its first token arrives."""
-    from rag.backends import LlamaCppChat
+    from rag.chat_models import LlamaCppChat
 
     class Recording(LlamaCppChat):
         def _stream(

@@ -13,7 +13,8 @@ from evals.runner import SampleResult
 from evals.summary import summarise
 from rag import backends
 from rag.answer_types import Answer, Citation
-from rag.backends import Backend, ScriptedChatModel
+from rag.backends import Backend
+from rag.chat_models import ScriptedChatModel
 from rag.errors import GroundworkError
 from tests.conftest import ARTICLE, make_settings
 

@@ -5,7 +5,7 @@ import pytest
 from evals.evaluate import evaluate
 from evals.naive import CHUNK_SIZE, NaiveRAG, naive_model, says_dont_know, split_corpus
 from ingest.load import load_document
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.errors import GroundworkError
 from tests.conftest import ARTICLE, make_settings
 from tests.evals.conftest import write_small_set

@@ -1,17 +1,21 @@
 import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from langchain_core.language_models import BaseChatModel
 
 from rag.backends import (
     EXTRACTIVE,
-    ScriptedChatModel,
     available_backends,
     get_backend,
     get_chat_model,
     llamacpp_model_path,
     smollm2_path,
 )
+from rag.chat_models import ScriptedChatModel
 from rag.errors import BackendUnavailable
 
 
@@ -84,3 +88,29 @@ def test_scripted_model_counts_calls_and_cycles_its_replies():
     model = ScriptedChatModel(replies=["one", "two"])
     assert [model.invoke("q").content for _ in range(3)] == ["one", "two", "one"]
     assert model.calls == 3
+
+
+# Every command validates GROUNDWORK_LLM against the registry; a fresh process shows what that
+# costs in imports (this test process has long imported LangChain through its fixtures).
+CHOOSE_A_BACKEND = """
+import json, sys
+from rag.backends import available_backends, get_backend
+from rag.settings import load_settings
+settings = load_settings()
+names = available_backends(settings)
+print(json.dumps({"uses_model": get_backend("llamacpp").uses_model, "names": names,
+                  "modules": sorted(sys.modules)}))
+"""
+
+
+def test_choosing_a_backend_imports_no_langchain():
+    """The registry (and so settings validation) stays cheap: chat models load when made."""
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "GROUNDWORK_LLM": "llamacpp"}
+    command = [sys.executable, "-c", CHOOSE_A_BACKEND]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["uses_model"] is True and report["names"][0] == EXTRACTIVE
+    imported = {name.split(".")[0] for name in report["modules"]}
+    assert imported.isdisjoint({"langchain", "langchain_core", "langsmith"}), imported

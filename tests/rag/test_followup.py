@@ -1,6 +1,6 @@
 import pytest
 
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.followup import deterministic_rewrite, model_rewrite, needs_context
 
 SYRIA = [

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.answer_types import ScoredSentence
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.citations import DraftSentence
 from rag.generation import (
     ANSWER_PROMPT,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.answer_types import Evidence, Reply, ScoredSentence
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.generation import GroundedDraft
 from rag.model_answer import Writer, fallback_notice, write_answer
 from tests.conftest import make_settings

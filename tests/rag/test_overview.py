@@ -4,7 +4,7 @@ import pytest
 
 from ingest.index import ingest_files
 from rag.answer_types import Answer
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.errors import EmptyIndex
 from rag.overview import (
     MAX_OVERVIEW_SENTENCES,

@@ -12,7 +12,8 @@ import pytest
 
 from ingest.index import ingest_files
 from rag.answer_types import Answer
-from rag.backends import ScriptedChatModel, available_backends, get_chat_model
+from rag.backends import available_backends, get_chat_model
+from rag.chat_models import ScriptedChatModel
 from rag.generation import SYSTEM_PROMPT
 from rag.pipeline import Answerer
 from rag.verification import SupportChecker

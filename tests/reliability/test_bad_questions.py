@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.answer_types import REFUSAL_PREFIX, Answer
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.errors import BadQuestion
 from rag.generation import SYSTEM_PROMPT
 from rag.pipeline import Answerer

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.index import ingest_files
 from rag.answer_types import Answer
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.pipeline import Answerer
 from rag.settings import Settings
 from rag.store import Store, open_store

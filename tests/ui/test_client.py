@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -182,3 +184,42 @@ def test_ask_still_takes_its_three_values_and_a_bad_history_is_one_line(server: 
     assert remote is not None
     with pytest.raises(GroundworkError, match="history must be a list"):
         remote.ask(QUESTION, 4, "extractive", [{"role": "user", "content": ["not text"]}])  # type: ignore[dict-item]
+
+
+# `groundwork ask` as the console script runs it, then what the process imported.
+REAL_ASK = f"""
+import json, sys
+from ui.cli import main
+sys.argv = ["groundwork", "ask", "--json", {QUESTION!r}]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps(sorted(sys.modules)))
+"""
+# What answering needs and a CLI talking to a server does not: each costs start-up time.
+NOT_FOR_A_CLIENT = ("langchain", "langchain_core", "langsmith", "torch", "transformers",
+                    "sentence_transformers", "sklearn", "chromadb", "numpy", "gradio")  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_real_ask_through_the_server_imports_no_answering_packages(
+    server: Settings, article_answerer: Answerer, tmp_path: Path
+) -> None:
+    """A fresh `groundwork ask` gets the in-process answer from the server, importing only
+    the CLI, its settings and the answer's model (the start-up of server-backed `ask`)."""
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "HF_HUB_OFFLINE": "1",
+           "GROUNDWORK_DATA_DIR": str(server.data_dir),
+           "GROUNDWORK_AUTH": server.auth or ""}  # fmt: skip
+    command = [sys.executable, "-c", REAL_ASK]
+    with server_record(server, f"http://127.0.0.1:{server.port}/"):  # earlier tests replaced it
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path,
+                              timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "note:" not in done.stderr  # answered by the server, not in-process
+    answer_line, modules_line = done.stdout.strip().splitlines()[-2:]
+    expected = article_answerer.ask(QUESTION).model_dump()
+    assert without_timings(json.loads(answer_line)) == without_timings(expected)
+    imported = {name.split(".")[0] for name in json.loads(modules_line)}
+    assert imported.isdisjoint(NOT_FOR_A_CLIENT), imported & set(NOT_FOR_A_CLIENT)
