@@ -20,7 +20,7 @@ from typing import Any
 from rag.answer_types import Answer
 from rag.errors import GroundworkError
 from rag.settings import Settings
-from ui.server_file import ServerRecord, read_record
+from ui.server_file import ServerRecord, live_record, read_record
 
 TIMEOUT_S = 300.0
 
@@ -110,6 +110,14 @@ def _error_message(data: Any) -> str:
 def connect(settings: Settings) -> RemoteAnswerer | None:
     """A client of the live server serving this data directory with these settings, if any."""
     record = read_record(settings)
+    if record is None and (other := live_record(settings)) is not None:
+        # Its answers could differ from ours, so it is not used, but a silent 20-second
+        # in-process answer beside a running server would look like a hang.
+        print(
+            f"note: the server at {other.url} runs with other answering settings; "
+            "answering in-process",
+            file=sys.stderr,
+        )
     return RemoteAnswerer(record, settings.auth) if record is not None else None
 
 

@@ -84,6 +84,14 @@ def server_record(settings: Settings, url: str) -> Iterator[ServerRecord]:
 
 def read_record(settings: Settings) -> ServerRecord | None:
     """The live server serving these settings' data directory, or None (missing or stale)."""
+    record = live_record(settings)
+    if record is None or record.settings_digest != settings_digest(settings):
+        return None
+    return record
+
+
+def live_record(settings: Settings) -> ServerRecord | None:
+    """The live server of this data directory whatever its answering settings, or None."""
     try:
         raw = json.loads(record_path(settings).read_text(encoding="utf-8"))
         record = ServerRecord(**{name: raw[name] for name in ServerRecord.__dataclass_fields__})
@@ -91,8 +99,7 @@ def read_record(settings: Settings) -> ServerRecord | None:
         return None
     if not (isinstance(record.pid, int) and isinstance(record.url, str)):
         return None
-    same_dir = record.data_dir == str(settings.data_dir.resolve())
-    if not (same_dir and record.settings_digest == settings_digest(settings)):
+    if record.data_dir != str(settings.data_dir.resolve()):
         return None
     return record if process_alive(record.pid) else None
 

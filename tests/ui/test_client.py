@@ -163,6 +163,18 @@ def test_a_record_of_another_data_dir_is_not_used(tmp_path: Path) -> None:
     assert connect(settings) is None
 
 
+def test_a_live_server_with_other_settings_is_not_used_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_record(make_settings(tmp_path / "gw"), "http://127.0.0.1:1/")
+    assert connect(make_settings(tmp_path / "gw")) is not None
+    assert capsys.readouterr().err == ""
+    assert connect(make_settings(tmp_path / "gw", refusal_threshold=0.9)) is None
+    notices = capsys.readouterr().err.strip().splitlines()
+    assert len(notices) == 1 and notices[0].startswith("note:"), notices
+    assert "other answering settings" in notices[0] and "in-process" in notices[0]
+
+
 def test_ask_still_takes_its_three_values_and_a_bad_history_is_one_line(server: Settings) -> None:
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(CookieJar())

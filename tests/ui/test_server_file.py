@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import make_settings
 from ui.server_file import (
+    live_record,
     read_record,
     record_path,
     remove_record,
@@ -56,6 +57,7 @@ def test_a_record_copied_from_another_data_dir_or_other_settings_is_ignored(
     stricter = make_settings(tmp_path / "gw", refusal_threshold=0.9)
     assert settings_digest(stricter) != settings_digest(original)
     assert read_record(stricter) is None
+    assert live_record(stricter) is not None and live_record(copy) is None
     # Listening elsewhere, logging in or naming another default backend answers the same.
     assert read_record(make_settings(tmp_path / "gw", port=9999, auth="u:p", llm="fake"))
 
