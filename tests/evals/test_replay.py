@@ -1,3 +1,4 @@
+import pytest
 from langchain_core.messages import HumanMessage
 
 from evals.replay import (
@@ -51,6 +52,7 @@ def test_the_replay_model_answers_the_question_of_the_prompt():
     assert model.invoke([HumanMessage(other)]).content == "I cannot tell."
 
 
+@pytest.mark.slow  # the article through the whole chain
 def test_a_replayed_wrong_citation_is_scored_as_re_pointed(article_settings, article_store):
     """Through the real chain: a true sentence citing the wrong candidate is re-cited."""
     model = ReplayChatModel()

@@ -23,6 +23,7 @@ def gate_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a whole eval run
 def test_eval_writes_three_reports_and_passes_its_gate(tmp_path, small_set):
     settings = make_settings(tmp_path / "unused")
     results, failures, paths = evaluate(

@@ -16,6 +16,9 @@ from rag.store import open_store
 from tests.conftest import ARTICLE, make_settings
 from ui.cli import app
 
+# Ingests, corrupts and rebuilds a real index: CI runs it, the fast loop does not.
+pytestmark = pytest.mark.slow
+
 QUESTION = "Who is Sabrina Singh?"
 runner = CliRunner()
 

@@ -17,6 +17,9 @@ from typer.testing import CliRunner
 from tests.conftest import ARTICLE
 from ui.cli import app
 
+# Each case ingests and fails mid-write over a fresh index: CI runs them, the fast loop does not.
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 NOTE = "The quarry on Elm Road reopens on 4 May 2031 under a new operator.\n"
 QUARRY = "When does the quarry on Elm Road reopen?"

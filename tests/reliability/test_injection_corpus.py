@@ -18,6 +18,9 @@ from tests.reliability.inert import assert_cited_exactly, assert_inert
 from tests.reliability.injection_corpus import CASES, InjectionCase
 from ui import render
 
+# Two answers per attacked document over its own fresh index: CI runs them, the fast loop not.
+pytestmark = pytest.mark.slow
+
 Build = Callable[[InjectionCase], tuple[Settings, Store]]
 
 

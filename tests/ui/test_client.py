@@ -134,6 +134,7 @@ def test_a_stale_record_is_ignored_without_a_notice(
     assert without_timings(json.loads(result.stdout)) == without_timings(expected)
 
 
+@pytest.mark.slow  # a real server started and stopped
 def test_a_server_gone_midway_falls_back_in_process_with_one_notice(
     article_settings: Settings, article_store: Store, article_answerer: Answerer
 ) -> None:
