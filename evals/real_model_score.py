@@ -43,6 +43,18 @@ def labelled(answer: RealAnswer, graded: Graded) -> list[tuple[Judged, RealSente
     return [(j, by_text[j.text]) for j in graded.sentences]
 
 
+def distinct(pairs: list[tuple[Judged, RealSentence]]) -> list[tuple[Judged, RealSentence]]:
+    """One entry per sentence text, as its most favourable fate: a sentence the model repeats
+    counts once, shown if any copy was ("repeats itself" removes the later copies)."""
+    rank = {"kept": 0, "re-pointed": 0, "removed": 1, "unreached": 2}
+    best: dict[str, tuple[Judged, RealSentence]] = {}
+    for judged, label in pairs:
+        seen = best.get(judged.text)
+        if seen is None or rank[judged.fate] < rank[seen[0].fate]:
+            best[judged.text] = (judged, label)
+    return list(best.values())
+
+
 def _shown(judged: Judged) -> bool:
     return judged.fate in ("kept", "re-pointed")
 
@@ -57,15 +69,15 @@ def _removed(judged: list[Judged]) -> float:
 
 def figures(answers: Sequence[RealAnswer], graded: Sequence[Graded]) -> dict[str, float]:
     """Counts and shares: labelled sentences kept or removed, answers whole / partly / quoted."""
-    pairs = [labelled(a, g) for a, g in zip(answers, graded, strict=True)]
+    pairs = [distinct(labelled(a, g)) for a, g in zip(answers, graded, strict=True)]
     read = [(j, s) for p in pairs for j, s in p if j.fate != "unreached"]
     of = {label: [j for j, s in read if s.label == label] for label in LABELS}
     moved = [(j, s) for j, s in read if j.fate == "re-pointed"]
     right = [j for j, s in moved if s.label == "faithful" and set(j.cited) <= set(s.support)]
     faithful = [g for p, g in zip(pairs, graded, strict=True) if _all_faithful(p)]
-    removed = [any(j.fate == "removed" for j in g.sentences) for g in graded]
+    removed = [any(j.fate == "removed" for j, _ in p) for p in pairs]
     whole = sum(not g.fallback and not r for g, r in zip(graded, removed, strict=True))
-    n = len(graded)
+    n, checked = len(graded), sum(j.fate != "unreached" for g in graded for j in g.sentences)
     return {
         "answers": n,
         "sentences": sum(len(p) for p in pairs),
@@ -83,8 +95,9 @@ def figures(answers: Sequence[RealAnswer], graded: Sequence[Graded]) -> dict[str
         "answers_fallback": _frac(sum(g.fallback for g in graded), n),
         "answers_all_faithful": _frac(len(faithful), n),
         "all_faithful_fallback": _frac(sum(g.fallback for g in faithful), len(faithful)),
-        "verify_ms_per_sentence": sum(g.verify_ms for g in graded) / max(1, len(read)),
-        "verify_cpu_ms_per_sentence": sum(g.cpu_ms for g in graded) / max(1, len(read)),
+        # Per sentence the guard read, repeats included: each copy is checked.
+        "verify_ms_per_sentence": sum(g.verify_ms for g in graded) / max(1, checked),
+        "verify_cpu_ms_per_sentence": sum(g.cpu_ms for g in graded) / max(1, checked),
     }
 
 
@@ -100,7 +113,7 @@ def table(answers: Sequence[RealAnswer], graded: Sequence[Graded]) -> str:
     """A markdown table in the replay table's columns, one row per label."""
     rows = ["| model sentences | sentences | kept / removed | answers falling back to a quote |",
             "|---|---|---|---|"]  # fmt: skip
-    pairs = [labelled(a, g) for a, g in zip(answers, graded, strict=True)]
+    pairs = [distinct(labelled(a, g)) for a, g in zip(answers, graded, strict=True)]
     for label, verb in (("faithful", "kept"), ("unfaithful", "removed"), ("no_claim", "removed")):
         read = [j for p in pairs for j, s in p if s.label == label and j.fate != "unreached"]
         hits = sum(_shown(j) == (verb == "kept") for j in read)

@@ -37,6 +37,19 @@ def test_the_table_counts_answers_that_fell_back_per_label(checker):
     assert rows[3] == "| unfaithful | 2 | removed 2/2 (100.0%) | 1/2 (50.0%) |"
 
 
+def test_a_sentence_the_model_repeats_counts_once_as_shown(checker):
+    """The guard removes the second copy ("repeats itself"); that is no faithful loss."""
+    _, answers = load(TINY)
+    first = answers[0]
+    text = first.sentences[0].text
+    twice = first.model_copy(update={"raw": f"{text} [1] {text} [1]"})
+    graded = regrade(twice, checker)
+    assert [j.fate for j in graded.sentences] == ["kept", "removed"]
+    found = figures([twice], [graded])
+    assert found["faithful"] == 1 and found["faithful_kept"] == 1.0
+    assert found["answers_whole"] == 1.0 and found["sentences"] == 1
+
+
 def test_an_unlabelled_sentence_is_one_line_and_exit_2(tmp_path, capsys):
     lines = TINY.read_text().splitlines()
     lines[1] = lines[1].replace('"label":"faithful"', '"label":null')
@@ -58,4 +71,3 @@ def test_store_writes_the_figures_into_the_header(tmp_path, capsys):
     assert main([str(path), "--store"]) == 0
     assert load(path)[0].figures["answers"] == 5
     assert "| no_claim | 1 | removed 1/1 (100.0%) | 1/1 (100.0%) |" in capsys.readouterr().out
-
