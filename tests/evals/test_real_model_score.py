@@ -7,6 +7,7 @@ from evals.real_model_score import TIMINGS, figures, main, table
 from rag.verification import SupportChecker
 
 TINY = Path(__file__).parent / "data" / "real-tiny.jsonl"
+REAL = Path(__file__).parents[2] / "evals" / "data" / "replay" / "real-smollm2.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +72,15 @@ def test_store_writes_the_figures_into_the_header(tmp_path, capsys):
     assert main([str(path), "--store"]) == 0
     assert load(path)[0].figures["answers"] == 5
     assert "| no_claim | 1 | removed 1/1 (100.0%) | 1/1 (100.0%) |" in capsys.readouterr().out
+
+
+def test_every_stored_real_model_sentence_is_labelled():
+    """The recorded run: a model named with its hash, every sentence labelled, support in range."""
+    run, answers = load(REAL)
+    assert run.model.endswith(".gguf") and len(run.sha256) == 64 and run.llama_cpp
+    assert run.figures["answers"] == len(answers)
+    for answer in answers:
+        for sentence in answer.sentences:
+            assert sentence.label is not None, (answer.id, sentence.text)
+            assert all(1 <= n <= len(answer.candidates) for n in sentence.support), answer.id
+            assert sentence.support or sentence.label != "faithful", (answer.id, sentence.text)
