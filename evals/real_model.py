@@ -20,7 +20,7 @@ from typing import Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.answer_types import ScoredSentence
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.citations import split_cited, valid_markers
 from rag.generation import GroundedDraft, SupportCheck, Verdict, write_grounded
 from rag.markers import shown_numbers

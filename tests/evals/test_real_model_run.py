@@ -6,7 +6,7 @@ from evals.real_model_run import (
     main,
     record_document,
 )
-from rag.backends import ScriptedChatModel
+from rag.chat_models import ScriptedChatModel
 from rag.settings import Settings
 from rag.verification import SupportChecker
 
