@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.answer_types import REFUSAL_PREFIX, Citation, RemovedSentence, ScoredSentence
@@ -72,9 +71,16 @@ def prompt_inputs(question: str, candidates: Sequence[ScoredSentence]) -> dict[s
 def stream_draft(
     model: BaseChatModel, question: str, candidates: Sequence[ScoredSentence]
 ) -> Iterator[str]:
-    """The model's raw draft as text deltas (an LCEL chain: prompt | model | parser)."""
-    chain = ANSWER_PROMPT | model | StrOutputParser()
-    return chain.stream(prompt_inputs(question, candidates))
+    """The model's raw draft as text deltas; closing the iterator stops the model."""
+    # Not `(prompt | model | parser).stream(...)`: a closed LCEL sequence still drains the
+    # model's stream to its end (langchain-core 1.8), so stopping early would save nothing.
+    messages = ANSWER_PROMPT.invoke(prompt_inputs(question, candidates))
+    chunks = model.stream(messages)
+    try:
+        for chunk in chunks:
+            yield chunk.text
+    finally:
+        _close(chunks)
 
 
 @dataclass
@@ -243,7 +249,7 @@ def _show(
     return delta
 
 
-def _close(deltas: Iterator[str]) -> None:
+def _close(deltas: Iterator[object]) -> None:
     close = getattr(deltas, "close", None)
     if close is not None:
         close()

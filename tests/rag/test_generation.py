@@ -5,6 +5,7 @@ from rag.chat_models import ScriptedChatModel
 from rag.citations import DraftSentence
 from rag.generation import (
     ANSWER_PROMPT,
+    MAX_REMOVED_SENTENCES,
     MAX_SHOWN_SENTENCES,
     SYSTEM_PROMPT,
     as_data,
@@ -98,6 +99,24 @@ def test_repeats_are_dropped_and_at_most_three_sentences_are_shown(checker):
     assert len(draft.shown) <= MAX_SHOWN_SENTENCES
     assert any(r.reason == "repeats itself" for r in draft.removed)
     assert " ".join(draft.shown) == "".join(deltas)
+
+
+def test_a_model_off_track_is_stopped_not_read_to_its_end(checker):
+    class Counting(ScriptedChatModel):
+        produced: int = 0
+
+        def _stream(self, *args, **kwargs):
+            for chunk in super()._stream(*args, **kwargs):
+                self.produced += 1
+                yield chunk
+
+    invented = "She was born in 19{} in Ohio [2]. "
+    reply = "".join(invented.format(n) for n in range(10, 60))  # 50 unsupported sentences
+    model = Counting(replies=[reply], chunk_chars=7)
+    deltas, draft = drain(write_grounded(model, "Who is Sabrina Singh?", CANDIDATES, checker, 30))
+    assert deltas == [] and len(draft.removed) == MAX_REMOVED_SENTENCES
+    # Past the fourth reject nothing more is generated (a drained stream would make all of it).
+    assert model.produced < len(reply) / 7 / 4, model.produced
 
 
 def test_a_failing_model_is_reported_not_raised(checker):
