@@ -55,6 +55,8 @@ _NAME_ALIASES = [
     {"uk", "britain", "british", "england", "english"},
 ]
 _DEMONYM_ENDINGS = ("i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish", "s")
+_CONTRASTS = frozenset("rather instead except avoid avoids prevent prevents against".split())
+_LONE_OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b(?!['’]?\w|\s+[A-Z][a-z])")
 _KEPT_FUNCTION_WORDS = frozenset(
     "after before more most less over under above below again against only few up down off out"
     " no not never without still yet".split()
@@ -163,10 +165,13 @@ def missing_name(
     sentence: str, passages: Sequence[str], passage_words: frozenset[str]
 ) -> str | None:
     """A proper name of the sentence that the passages neither mention nor abbreviate."""
-    first = words(sentence)[:1]
+    opening = _LONE_OPENING_WORD.match(sentence)
+    # "Yes, …", "Setting X raises…", "Since NUT 2.8.0…": capitalised only because a sentence
+    # starts there. A run of capitalised words ("Russell Kroll suggested…") is still a name.
+    skipped = opening.group(1).lower() if opening else None
     for name in sorted(proper_names(sentence)):
-        if first == [name] and name.endswith("ly"):
-            continue  # a sentence-initial adverb ("Roughly"), not a name
+        if name == skipped:
+            continue
         if not name_found(name, passage_words) and not is_acronym_of(
             name, sentence, " ".join(passages)
         ):
@@ -174,24 +179,30 @@ def missing_name(
     return None
 
 
-def clauses(text: str) -> list[tuple[list[str], set[str]]]:
-    """Clauses of ``text`` as (content terms, negation words)."""
+def clauses(text: str, contrasts: bool = False) -> list[tuple[list[str], set[str]]]:
+    """Clauses of ``text`` as (content terms, negation words); with ``contrasts``, words that
+    negate without a negation word ("rather than", "except") count as negations too."""
     result = []
     for clause in _CLAUSE_BREAK.split(_NOT_NEGATING.sub(" ", text.lower())):
         negations = negations_in(clause) | ({"no longer"} if "no longer" in clause else set())
+        if contrasts:
+            negations |= set(words(clause)) & _CONTRASTS
         result.append((content_terms(clause), negations))
     return result
 
 
 def negation_conflict(sentence: str, passage_sentences: Sequence[str], cover: float) -> str | None:
     """A clause negated on one side and repeated (``cover`` of it) without negation on the other."""
-    mine = clauses(sentence)
+    # "X, not Y" restated as "X rather than Y" keeps the negation: a contrast counts as one
+    # on the side that must keep it, never as the negation a sentence adds.
     theirs = [c for p in passage_sentences for c in clauses(p)]
     for p_terms, p_neg in theirs:
         if p_neg and len(p_terms) >= 2:
-            for s_terms, s_neg in mine:
+            for s_terms, s_neg in clauses(sentence, contrasts=True):
                 if not s_neg and share(p_terms, s_terms) >= cover:
                     return f"negation differs: '{sorted(p_neg)[0]}' missing"
+    mine = clauses(sentence)
+    theirs = [c for p in passage_sentences for c in clauses(p, contrasts=True)]
     for s_terms, s_neg in mine:
         related = [p for p in theirs if sum(term_found(t, p[0]) for t in s_terms) >= 2]
         if s_neg and related and not any(p_neg for _, p_neg in related):
