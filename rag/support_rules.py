@@ -57,6 +57,17 @@ _NAME_ALIASES = [
 _DEMONYM_ENDINGS = ("i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish", "s")
 _CONTRASTS = frozenset("rather instead except avoid avoids prevent prevents against".split())
 _LONE_OPENING_WORD = re.compile(r"^\W*([A-Z][a-z]+)\b(?!['’]?\w|\s+[A-Z][a-z])")
+# Words that open sentences and are no names: answers, connectives, discourse adverbs.
+_OPENING_WORDS = frozenset(
+    "yes yeah sure indeed besides however instead otherwise also overall finally first firstly"
+    " then here there now today unless since although though whereas once whether meanwhile"
+    " moreover furthermore additionally similarly likewise conversely alternatively rather"
+    " thus hence therefore".split()
+)
+# An opening word followed by an article or a code span is a verb giving an order.
+_IMPERATIVE = re.compile(
+    r"^\W*[A-Z][a-z]+\s+(?:(?:a|an|the|this|that|these|those|your|each|every|all)\b|[`'\"“‘])"
+)
 _KEPT_FUNCTION_WORDS = frozenset(
     "after before more most less over under above below again against only few up down off out"
     " no not never without still yet".split()
@@ -165,10 +176,7 @@ def missing_name(
     sentence: str, passages: Sequence[str], passage_words: frozenset[str]
 ) -> str | None:
     """A proper name of the sentence that the passages neither mention nor abbreviate."""
-    opening = _LONE_OPENING_WORD.match(sentence)
-    # "Yes, …", "Setting X raises…", "Since NUT 2.8.0…": capitalised only because a sentence
-    # starts there. A run of capitalised words ("Russell Kroll suggested…") is still a name.
-    skipped = opening.group(1).lower() if opening else None
+    skipped = _ordinary_opening_word(sentence, passages)
     for name in sorted(proper_names(sentence)):
         if name == skipped:
             continue
@@ -177,6 +185,20 @@ def missing_name(
         ):
             return f"name '{name}' not in the cited passage"
     return None
+
+
+def _ordinary_opening_word(sentence: str, passages: Sequence[str]) -> str | None:
+    """The sentence's first word, lower-cased, when it is capitalised only because the sentence
+    starts there: "Yes, …", "Since NUT 2.8.0…", "Roughly…", an order ("Use `x`…", "Assign a
+    copy…") or a passage word up to inflection ("Allowing…" for "Allow…"). "Smith said so"
+    keeps its name, and so does a run of capitalised words ("Russell Kroll suggested…")."""
+    opening = _LONE_OPENING_WORD.match(sentence)
+    if opening is None:
+        return None
+    word = opening.group(1).lower()
+    if word in _OPENING_WORDS or word.endswith("ly") or _IMPERATIVE.match(sentence):
+        return word
+    return word if stem(word) in {stem(w) for w in words(" ".join(passages))} else None
 
 
 def clauses(text: str, contrasts: bool = False) -> list[tuple[list[str], set[str]]]:

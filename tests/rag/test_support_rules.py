@@ -89,6 +89,28 @@ def test_a_name_the_passage_lacks_is_reported_but_not_an_initial_adverb():
     assert missing_name("Roughly, Jones said so.", [passage], found) is None
 
 
+@pytest.mark.parametrize(
+    ("sentence", "passage", "missing"),
+    [
+        # Capitalised only because the sentence starts there: no name.
+        ("Yes, you can set a boundary.", "You can set a boundary.", None),
+        ("Since version 2, the port is 3493.", "From version 2 on, the port is 3493.", None),
+        ("Use `auth=None` to skip it.", "Pass `auth=None` to skip it.", None),
+        ("Assign a copy instead.", "Make a copy instead.", None),
+        ("Allowing str content changes nothing.", "Allow str content.", None),
+        # A name in the same place is still a name.
+        ("Smith said so.", "Jones said so.", "smith"),
+        ("Baghdad sent troops.", "Kabul sent troops.", "baghdad"),
+        ("Brotli compresses better.", "Zstandard compresses better.", "brotli"),
+    ],
+)
+def test_only_a_word_capitalised_by_its_place_is_not_taken_for_a_name(
+    sentence: str, passage: str, missing: str | None
+) -> None:
+    found = missing_name(sentence, [passage], frozenset(words(passage)))
+    assert found == (missing and f"name '{missing}' not in the cited passage")
+
+
 def test_clauses_split_at_conjunctions_and_keep_their_negations():
     assert clauses("They did not go, but we went.") == [
         (["go"], {"not"}),
