@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from rag.markers import SHOWN_MARKER, without_shown_markers
 from rag.sentences import split_sentences
 from rag.support_rules import share, term_found
-from rag.text import MONTHS, WEEKDAYS, content_terms, numbers_in, words
+from rag.text import content_terms, dates_in, numbers_in, words
 
 WINDOW_SLACK = 4  # words by which a compared passage window exceeds the sentence
 MIN_QUOTE_TERMS = 3  # content words a verbatim quote needs to be accepted without rules
 
 _MARKERS_AND_QUOTES = re.compile(rf"{SHOWN_MARKER.pattern}|[\"“”‘’']")
-_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def missing_number(ev: Evidence) -> str | None:
     missing = sorted(numbers_in(ev.sentence) - known)
     if missing:
         return f"number {missing[0]} not in the cited passage"
-    dates = {w for w in words(ev.sentence) if w in _DATE_WORDS} - ev.passage_words
+    dates = dates_in(ev.sentence) - dates_in(" ".join(ev.passages))
     return f"date '{sorted(dates)[0]}' not in the cited passage" if dates else None
 
 
