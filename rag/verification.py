@@ -40,6 +40,7 @@ from rag.support_rules import (
     polarity_flip,
 )
 from rag.support_signals import LEXICAL_SIGNALS, lexical_signals, new_terms
+from rag.support_vectors import SupportVectors
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class SupportChecker:
         model_path: Path | None = SUPPORT_MODEL_PATH,
     ) -> None:
         self.embeddings = embeddings
+        self.vectors = SupportVectors(embeddings)
         self.min_cosine = min_cosine
         self.min_recall = min_recall
         self.max_swap_similarity = max_swap_similarity
@@ -106,50 +108,62 @@ class SupportChecker:
 
     def check_many(self, pairs: Iterable[tuple[str, Sequence[str]]]) -> list[SupportVerdict]:
         """Verdicts for many (sentence, passages) pairs, with one batch of embedding calls."""
-        judged = self._judge_many(pairs)
-        return [_QUOTED if row is None else row[0] for row in judged]
+        return [self.decide(found) for found in self.assess_many(pairs)]
 
     def signals_many(
         self, pairs: Iterable[tuple[str, Sequence[str]]]
     ) -> list[dict[str, float] | None]:
         """The learned check's input per pair; None where a quote or a hard rule decides."""
-        return [None if row is None else row[1] for row in self._judge_many(pairs)]
+        return [found.signals for found in self.assess_many(pairs)]
 
-    def _judge_many(
-        self, pairs: Iterable[tuple[str, Sequence[str]]]
-    ) -> list[tuple[SupportVerdict, dict[str, float] | None] | None]:
+    def assess_many(self, pairs: Iterable[tuple[str, Sequence[str]]]) -> list[Assessment]:
+        """What the rules find for each pair (no learned verdict yet): one embedding batch."""
         evidence = [prepare(sentence, passages) for sentence, passages in pairs]
         quoted = [is_quoted(ev) for ev in evidence]
         pending = [(ev, _align(ev)) for ev, q in zip(evidence, quoted, strict=True) if not q]
-        texts = {text for ev, alignment in pending for text in _texts_to_embed(ev, alignment)}
-        vectors = self._embed(sorted(texts))
-        judged = iter([self._judge(ev, alignment, vectors) for ev, alignment in pending])
-        return [None if q else next(judged) for q in quoted]
+        # Hard rules read words only: a pair one rejects needs no word windows embedded.
+        hard = [_hard_rule(ev, alignment) for ev, alignment in pending]
+        texts = {
+            text
+            for (ev, alignment), broken in zip(pending, hard, strict=True)
+            for text in _texts_to_embed(ev, alignment, whole_only=broken is not None)
+        }
+        vectors = self.vectors.of(sorted(texts))
+        assessed = iter(
+            [
+                self._assess(ev, alignment, vectors, broken)
+                for (ev, alignment), broken in zip(pending, hard, strict=True)
+            ]
+        )
+        return [_QUOTED if q else next(assessed) for q in quoted]
 
-    def _embed(self, texts: list[str]) -> dict[str, np.ndarray]:
-        if not texts:
-            return {}
-        matrix = np.asarray(self.embeddings.embed_documents(texts), dtype=float)
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-        return dict(zip(texts, matrix, strict=True))
+    def decide(self, found: Assessment) -> SupportVerdict:
+        """The verdict on an assessed pair: a hard rule's, else the learned check's (or, without
+        its coefficients, the soft rules')."""
+        if found.verdict is not None:
+            return found.verdict
+        if self.model is None or found.signals is None:
+            return SupportVerdict(found.why is None, found.why or "supported", found.score)
+        p = self.model.probability(found.signals)
+        if p >= self.model.threshold:
+            return SupportVerdict(True, "supported", p)
+        said = f"the learned support check gives {p:.2f}, under {self.model.threshold:.2f}"
+        why = found.why or (f"new words: {', '.join(found.new)}" if found.new else None)
+        return SupportVerdict(False, f"{said}; {why}" if why else said, p)
 
-    def _judge(
-        self, ev: Evidence, alignment: Alignment, vectors: dict[str, np.ndarray]
-    ) -> tuple[SupportVerdict, dict[str, float] | None]:
-        """The first hard rule the sentence breaks; else the learned check's (or the soft
-        rules') verdict, with the signals the learned check read."""
+    def _assess(
+        self, ev: Evidence, alignment: Alignment, vectors: dict[str, np.ndarray], hard: str | None
+    ) -> Assessment:
+        """The hard rule the sentence breaks, if any; else the signals the learned check reads
+        and the first soft rule it breaks."""
         sentence = vectors[ev.sentence]
+        if hard:
+            # Only ranks removal reasons ("closest candidate"): whole passages and sentences.
+            whole = max(float(vectors[text] @ sentence) for text in _whole_texts(ev))
+            score = min(max(whole, 0.0), 1.0)
+            return Assessment(SupportVerdict(False, hard, score), None, None, score, ())
         cosine = max(float(vectors[window] @ sentence) for window in ev.windows)
         score = min(max(cosine, 0.0), 1.0)
-        hard = (
-            missing_number(ev)
-            or missing_name(ev.sentence, ev.passages, ev.passage_words)
-            or negation_conflict(ev.sentence, ev.passage_sentences, NEGATION_COVER)
-            or number_swap(alignment)
-            or polarity_flip(ev.sentence, ev.passage_sentences, alignment, MIN_COPY_RATIO)
-        )
-        if hard:
-            return SupportVerdict(False, hard, score), None
         recall = passage_recall(ev)
         soft = {
             "addition": _addition(alignment),
@@ -157,7 +171,6 @@ class SupportChecker:
             "low_recall": f"low word overlap {recall:.2f}" if recall < self.min_recall else None,
             "low_cosine": f"low similarity {cosine:.2f}" if cosine < self.min_cosine else None,
         }
-        why = next((reason for reason in soft.values() if reason), None)
         signals = {
             "cosine": cosine,
             "sentence_cosine": max(float(vectors[p] @ sentence) for p in ev.passage_sentences),
@@ -166,15 +179,9 @@ class SupportChecker:
             **lexical_signals(ev.sentence, ev.passage_sentences, ev.passage_words, alignment),
             **{name: float(reason is not None) for name, reason in soft.items()},
         }
-        if self.model is None:
-            return SupportVerdict(why is None, why or "supported", score), signals
-        p = self.model.probability(signals)
-        if p >= self.model.threshold:
-            return SupportVerdict(True, "supported", p), signals
-        said = f"the learned support check gives {p:.2f}, under {self.model.threshold:.2f}"
-        new = new_terms(ev.sentence, ev.passages)
-        why = why or (f"new words: {', '.join(new)}" if new else None)
-        return SupportVerdict(False, f"{said}; {why}" if why else said, p), signals
+        why = next((reason for reason in soft.values() if reason), None)
+        new = tuple(new_terms(ev.sentence, ev.passages))
+        return Assessment(None, signals, why, score, new)
 
     def _swap(self, alignment: Alignment, vectors: dict[str, np.ndarray]) -> str | None:
         """A copy that changes one word for a new one that is not a close synonym."""
@@ -187,7 +194,18 @@ class SupportChecker:
         return None
 
 
-_QUOTED = SupportVerdict(True, "supported", 1.0)
+@dataclass(frozen=True)
+class Assessment:
+    """What the rules found for one pair, before the learned check reads ``signals``."""
+
+    verdict: SupportVerdict | None  # set when a quote or a hard rule decides
+    signals: dict[str, float] | None
+    why: str | None  # the first soft rule broken, if any
+    score: float  # MiniLM similarity, 0-1
+    new: tuple[str, ...]  # content words no passage has
+
+
+_QUOTED = Assessment(SupportVerdict(True, "supported", 1.0), None, None, 1.0, ())
 
 
 @functools.cache  # one warning per process, and the file is read once
@@ -230,7 +248,25 @@ def _single_substitution(alignment: Alignment) -> Edit | None:
     return None
 
 
-def _texts_to_embed(ev: Evidence, alignment: Alignment) -> list[str]:
+def _hard_rule(ev: Evidence, alignment: Alignment) -> str | None:
+    """The first hard rule the sentence breaks: numbers and dates, names, negation, number
+    swaps, opposites."""
+    return (
+        missing_number(ev)
+        or missing_name(ev.sentence, ev.passages, ev.passage_words)
+        or negation_conflict(ev.sentence, ev.passage_sentences, NEGATION_COVER)
+        or number_swap(alignment)
+        or polarity_flip(ev.sentence, ev.passage_sentences, alignment, MIN_COPY_RATIO)
+    )
+
+
+def _whole_texts(ev: Evidence) -> tuple[str, ...]:
+    return (*ev.passages, *ev.passage_sentences)
+
+
+def _texts_to_embed(ev: Evidence, alignment: Alignment, whole_only: bool) -> list[str]:
+    if whole_only:
+        return [ev.sentence, *_whole_texts(ev)]
     edit = _single_substitution(alignment)
     swapped = [" ".join(edit.new), " ".join(edit.old)] if edit else []
     return [ev.sentence, *ev.windows, *swapped]

@@ -162,15 +162,45 @@ def test_check_many_embeds_in_one_batch(embeddings: Embeddings) -> None:
     assert counting.calls == 1
 
 
+def test_passages_are_embedded_once_for_every_sentence_that_cites_them(
+    embeddings: Embeddings,
+) -> None:
+    counting = CountingEmbeddings(embeddings)
+    checker = SupportChecker(counting)
+    first = checker.check("The council approved the bridge after two years.", PASSAGES)
+    before = len(counting.texts)
+    second = checker.check("The bridge is not expected to be finished before 2026.", PASSAGES)
+    assert first.supported and second.supported
+    again = counting.texts[before:]
+    assert not set(again) & set(PASSAGES), "the passages were embedded again"
+    assert len(again) == len(set(again))
+    # The verdicts are those of a checker that embeds everything afresh.
+    fresh = SupportChecker(embeddings)
+    assert checker.check(SUBTLE_ERRORS["entity"], [LIBRARY]) == fresh.check(
+        SUBTLE_ERRORS["entity"], [LIBRARY]
+    )
+
+
+def test_a_sentence_a_hard_rule_rejects_embeds_no_word_windows(embeddings: Embeddings) -> None:
+    counting = CountingEmbeddings(embeddings)
+    sentence = "Members may borrow up to six books at a time."
+    result = SupportChecker(counting).check(sentence, [LIBRARY])
+    assert result.reason == "number 6 not in the cited passage"
+    # The sentence and the passage (one sentence here); no window over the passage.
+    assert sorted(counting.texts) == sorted([sentence, LIBRARY])
+
+
 class CountingEmbeddings(Embeddings):
-    """Passes calls through to the real model and counts the batches."""
+    """Passes calls through to the real model and counts the batches and the texts."""
 
     def __init__(self, inner: Embeddings) -> None:
         self.inner = inner
         self.calls = 0
+        self.texts: list[str] = []
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.calls += 1
+        self.texts += texts
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
