@@ -12,7 +12,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, content_terms, negations_in, proper_names, same_root, stem, words
+from rag.text import (
+    NUMBER_WORDS,
+    STOPWORDS,
+    content_terms,
+    negations_in,
+    proper_names,
+    same_root,
+    stem,
+    words,
+)
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—“”\"]|\s(?:that|while|but|although|whereas|because)\s")
 # "no later than", "not only": bounds and emphasis, not negations.
@@ -37,6 +46,7 @@ _OPPOSITES = [
     most|maximum|latest / least|minimum|earliest
     approv|accept|agree|support|endors / reject|refus|disagree|oppos|veto
     allow|permit|approv / forbid|forbade|ban|prohibit
+    allow|permit|enabl / reject|refus|disallow|disabl|block
     confirm|admit|true|correct / deny|deni|false|wrong|incorrect
     win|won|succeed|success / lose|lost|fail|failure
     strengthen|stabili|stabl|boost|improv / weaken|toppl|destabili|devast|worsen|damag
@@ -70,8 +80,10 @@ _IMPERATIVE = re.compile(
 )
 _KEPT_FUNCTION_WORDS = frozenset(
     "after before more most less over under above below again against only few up down off out"
-    " no not never without still yet".split()
+    " no not never without still yet one".split()
 )
+# Cardinal number words, which a swap may put in place of a number ("one week" for "two").
+_CARDINALS = {w: n for w, n in NUMBER_WORDS.items() if w not in ("first", "second", "third")}
 
 
 @dataclass(frozen=True)
@@ -141,9 +153,9 @@ def align(
 def number_swap(alignment: Alignment) -> str | None:
     """A number put where the closest passage sentence has a different one."""
     for edit in alignment.edits:
-        new = [w for w in edit.new if w[0].isdigit()]
-        old = [w for w in edit.old if w[0].isdigit()]
-        if new and old and len(edit.new) <= 3 and len(edit.old) <= 3:
+        new = [_CARDINALS.get(w, w) for w in edit.new if w[0].isdigit() or w in _CARDINALS]
+        old = [_CARDINALS.get(w, w) for w in edit.old if w[0].isdigit() or w in _CARDINALS]
+        if new and old and set(new) != set(old) and len(edit.new) <= 3 and len(edit.old) <= 3:
             return f"number {new[0]} where the passage says {old[0]}"
     return None
 
