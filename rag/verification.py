@@ -2,8 +2,9 @@
 
 Exact quotes pass at once; numbers, dates, names, negations and opposites are hard rules; the
 rest is decided by the learned support check (``rag.support_model``: a logistic regression
-over this checker's signals, trained on the replay set's tune part) when its coefficients are
-there, else by the word-level rules below plus generation's one-new-word limit.
+over this checker's signals, trained on the replay set's tune part and the article's support
+pairs) when its coefficients are there, else by the word-level rules below plus generation's
+one-new-word limit.
 
 Calibration of the rules: the thresholds were swept together over
 ``evals/data/support_pairs.jsonl`` only, keeping the best accuracy that rejects no verbatim or

@@ -207,9 +207,9 @@ LIBRARY = ScoredSentence(
 
 
 def test_a_faithful_paraphrase_the_rules_removed_is_shown_and_re_cited(checker):
-    # The word-level rules took "extended" for a swapped word; the learned check accepts it,
-    # and a wrong marker is re-pointed to the sentence it restates.
-    text = "Loans can be extended online unless another reader has reserved the book."
+    # The word-level rules took "check out" for an addition to a copy; the learned check
+    # accepts it, and a wrong marker is re-pointed to the sentence it restates.
+    text = "Members of the Harbour Library may check out up to five books at a time."
     for markers in [(1,), (2,)]:
         sentence = DraftSentence(text, markers)
         assert ground_sentence(sentence, [LIBRARY, SINGH], checker) == ((1,), "")

@@ -276,7 +276,6 @@ def test_the_learned_check_is_loaded_and_lifts_the_new_word_limit(
 @pytest.mark.parametrize(
     ("sentence", "rules_only_reason"),
     [
-        ("Loans can be extended online unless another reader has reserved the book.", "in place"),
         ("Members of the Harbour Library may check out up to five books at a time.", "adds"),
     ],
 )
@@ -306,6 +305,23 @@ SUBTLE_ERRORS = {
 def test_the_learned_check_rejects_one_subtle_error(checker: SupportChecker, error: str) -> None:
     result = checker.check(SUBTLE_ERRORS[error], [LIBRARY])
     assert not result.supported, (error, result)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Members of the Harbour Library may borrow up to five magazines at a time.",
+        "Members of the Harbour Library may buy up to five books at a time.",
+        "Loans can be renewed in person unless another reader has reserved the book.",
+    ],
+)
+def test_a_copy_with_one_lower_case_word_swapped_is_rejected(
+    checker: SupportChecker, sentence: str
+) -> None:
+    # The SmolLM2 path's classic slip. The check trained on the replay set alone accepted all
+    # three; with the article's support pairs in training it weighs the swap rule as they do.
+    result = checker.check(sentence, [LIBRARY])
+    assert not result.supported and "in place of" in result.reason, result
 
 
 def test_a_missing_coefficients_file_is_one_warning_and_the_rules_decide(
