@@ -7,6 +7,7 @@ refused. Every check reads the text as a reader sees it, look-alike letters made
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.text import visible_text
@@ -116,6 +117,9 @@ def carries_link(text: str) -> bool:
     return bool(_LINK.search(instruction_view(text)))
 
 
+# Both rank passes of every question check each candidate sentence, and the next question
+# checks most of them again: the answer for a text never changes, so it is kept.
+@functools.lru_cache(maxsize=32768)
 def unquotable(text: str) -> bool:
     """Whether a document or model sentence may never be quoted, offered to a model or shown.
 

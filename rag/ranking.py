@@ -21,7 +21,7 @@ from rag.injection import unquotable
 from rag.rerank import Reranker
 from rag.retrieval import ChunkRetriever, retrieval_metadata
 from rag.store import Store
-from rag.text import content_terms, numbers_in, points_back, proper_names
+from rag.text import content_terms, numbers_in, points_back, proper_names, term_set
 
 T = TypeVar("T")
 _DENSE_WEIGHT = 0.7
@@ -96,7 +96,7 @@ def candidate_sentences(
     if not texts:
         return []
     dense = np.asarray(vectors, dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
-    question_terms = _weighted_terms(question, [set(content_terms(t or "")) for t in texts])
+    question_terms = _weighted_terms(question, [term_set(t or "") for t in texts])
     expected = expected_answer_type(question)
     rows = sorted(
         (
@@ -177,18 +177,18 @@ def _contextual_match(
     weights: dict[str, float], text: str, cosine: float, context: tuple[dict, str, float] | None
 ) -> tuple[float, float]:
     """Lexical and dense match, borrowing from the previous sentence a pronoun points back to."""
-    own_terms = set(content_terms(text))
+    own_terms = term_set(text)
     own = _term_recall(weights, own_terms)
     if context is None:
         return own, cosine
     share = 0.6 if points_back(text) else 0.25
-    with_context = _term_recall(weights, own_terms | set(content_terms(context[1])))
+    with_context = _term_recall(weights, own_terms | term_set(context[1]))
     lexical = own + share * (with_context - own)
     dense = cosine + share * max(0.0, context[2] - cosine)
     return lexical, dense
 
 
-def _weighted_terms(question: str, sentence_terms: list[set[str]]) -> dict[str, float]:
+def _weighted_terms(question: str, sentence_terms: list[frozenset[str]]) -> dict[str, float]:
     """Question terms weighted by rarity among the candidates; names and numbers count double."""
     names = {t for name in proper_names(question) for t in content_terms(name)}
     numbers = numbers_in(question)
@@ -201,7 +201,7 @@ def _weighted_terms(question: str, sentence_terms: list[set[str]]) -> dict[str, 
     return weights
 
 
-def _term_recall(weights: dict[str, float], sentence_terms: set[str]) -> float:
+def _term_recall(weights: dict[str, float], sentence_terms: frozenset[str]) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0

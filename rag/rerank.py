@@ -41,14 +41,21 @@ class Reranker:
         self, question: str, ranked: list[ScoredSentence], nearest: Collection[tuple[str, int]] = ()
     ) -> list[ScoredSentence]:
         """The first ``candidates`` of ``ranked`` and the ``nearest`` (doc_id, start) sentences,
-        ordered by the model's probability, best first."""
-        head = ranked[: self.candidates] + [
-            s for s in ranked[self.candidates :] if (s.doc_id, s.start) in nearest
-        ]
+        ordered by the model's probability, best first; then the rest of ``ranked``, unread.
+
+        The rest stays, in today's order, so that a quoted sentence still finds the sentence
+        its pronoun points back to and a model backend still gets its candidates when the
+        model reads only a few (its time is linear in what it reads).
+        """
+        read = {
+            i for i, s in enumerate(ranked) if i < self.candidates or (s.doc_id, s.start) in nearest
+        }
+        head = [s for i, s in enumerate(ranked) if i in read]
         texts = [candidate_text(s.text, s.context) for s in head]
         probabilities = self.model.score(question, texts)
         scored = [replace(s, answers=round(p, 4)) for s, p in zip(head, probabilities, strict=True)]
-        return sorted(scored, key=lambda s: (-self.fused(s), s.doc_id, s.start))
+        rest = [s for i, s in enumerate(ranked) if i not in read]
+        return sorted(scored, key=lambda s: (-self.fused(s), s.doc_id, s.start)) + rest
 
     def fused(self, sentence: ScoredSentence) -> float:
         """The order's key: the model's probability mixed with today's evidence score."""

@@ -100,6 +100,15 @@ def content_terms(text: str) -> list[str]:
     return terms
 
 
+# Ranking reads each candidate sentence's terms several times per question (its own, as the
+# next sentence's context, for the question's rarity weights, in both rank passes) and again for
+# later questions: the same texts recur, so their sets are kept.
+@functools.lru_cache(maxsize=32768)
+def term_set(text: str) -> frozenset[str]:
+    """The set of ``content_terms`` of ``text``, computed once per distinct text."""
+    return frozenset(content_terms(text))
+
+
 def normalise_number(token: str) -> str | None:
     """'2,500' -> '2500', '12' -> '12'; None for words that are not numbers."""
     if not _NUMBER.fullmatch(token):

@@ -61,7 +61,22 @@ def test_the_model_reads_the_sentence_before_as_context() -> None:
 def test_only_the_first_candidates_are_read() -> None:
     stage = reranker({"costs": 0.99}, candidates=2)
     ranked = stage.rerank("How much is the filter?", RANKED)
-    assert [s.start for s in ranked] == [0, 30]  # the third, which would answer, is never read
+    assert [s.start for s in ranked[:2]] == [0, 30]  # the third, which would answer, is not read
+    assert ranked[2].start == 70 and ranked[2].answers is None
+
+
+def test_sentences_left_unread_follow_the_read_ones_in_todays_order() -> None:
+    # A quote looks for the sentence its pronoun points back to among them, and a model backend
+    # takes its candidates from them, however few sentences the model reads.
+    more = [*RANKED, sentence("It was fitted in 2019.", 100, 0.5)]
+    stage = reranker({"costs": 0.99}, candidates=1)
+    ranked = stage.rerank("How much is the filter?", more, nearest={("d", 70)})
+    assert [(s.start, s.answers) for s in ranked] == [
+        (70, 0.99),
+        (0, 0.05),
+        (30, None),
+        (100, None),
+    ]
 
 
 def test_it_refuses_when_no_sentence_answers() -> None:
