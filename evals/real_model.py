@@ -101,11 +101,6 @@ class CpuTimedCheck:
     inner: SupportCheck
     cpu_s: float = 0.0
 
-    @property
-    def max_new_terms(self) -> int | None:
-        """As the inner checker (None once the learned check decides)."""
-        return self.inner.max_new_terms
-
     def check(self, sentence: str, passages: Sequence[str]) -> Verdict:
         """The inner checker's verdict, timed."""
         return self.check_many([(sentence, passages)])[0]

@@ -13,12 +13,12 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.answer_types import REFUSAL_PREFIX, Citation, RemovedSentence, ScoredSentence
 from rag.citations import CitationNumbering, DraftSentence, SentenceStream, valid_markers
 from rag.injection import as_data, unquotable
-from rag.support_signals import new_terms
-from rag.text import content_terms, words
+from rag.text import content_terms, same_root, words
 from rag.timing import ms_since
 
 CANDIDATE_COUNT = 5
 MAX_SHOWN_SENTENCES = 3
+MAX_NEW_TERMS = 1
 MAX_REMOVED_SENTENCES = 4  # past this many rejects the model is off track: stop it early
 
 SYSTEM_PROMPT = (
@@ -47,11 +47,6 @@ class SupportCheck(Protocol):
     def check(self, sentence: str, passages: Sequence[str]) -> Verdict: ...
 
     def check_many(self, pairs: Iterable[tuple[str, Sequence[str]]]) -> Sequence[Verdict]: ...
-
-    @property
-    def max_new_terms(self) -> int | None:
-        """Content words a sentence may add to its passages; None: the checker weighs them."""
-        ...
 
 
 class Verdict(Protocol):
@@ -112,18 +107,17 @@ def ground_sentence(
     if unquotable(sentence.text):
         return (), "addresses the assistant or carries markup or a link, which is never shown"
     cited = valid_markers(sentence.markers, len(candidates))
-    limit = checker.max_new_terms
     reason = "no citation marker pointing at a candidate sentence"
     if cited:
         passages = [candidates[i - 1].text for i in cited]
-        problem = _problem(sentence.text, passages, checker.check(sentence.text, passages), limit)
+        problem = _problem(sentence.text, passages, checker.check(sentence.text, passages))
         if problem is None:
             return cited, ""
         reason = problem
     others = [n for n in range(1, len(candidates) + 1) if (n,) != cited]
     verdicts = checker.check_many([(sentence.text, [candidates[n - 1].text]) for n in others])
     judged = [
-        (n, _problem(sentence.text, [candidates[n - 1].text], v, limit), v.score)
+        (n, _problem(sentence.text, [candidates[n - 1].text], v), v.score)
         for n, v in zip(others, verdicts, strict=True)
     ]
     supporting = [(score, -n) for n, problem, score in judged if problem is None]
@@ -152,23 +146,32 @@ def says_nothing(sentence: str, question: str) -> str | None:
     return None
 
 
-def _problem(
-    sentence: str, passages: Sequence[str], verdict: Verdict, max_new_terms: int | None
-) -> str | None:
+def _problem(sentence: str, passages: Sequence[str], verdict: Verdict) -> str | None:
     """Why the passages do not back the sentence, or None when they do.
 
-    With the rules-only checker, a generated sentence may also add at most ``max_new_terms``
-    content words to its passages: paraphrase is where tiny models invent. The learned check
-    weighs new words itself (``max_new_terms`` None), so capable models may paraphrase.
+    On top of the checker, a generated sentence may add at most ``MAX_NEW_TERMS`` content words
+    to its passages: the model was asked to quote, and paraphrase is where tiny models invent.
     """
     if not verdict.supported:
         return verdict.reason
-    if max_new_terms is None:
-        return None
     new = new_terms(sentence, passages)
-    if len(new) > max_new_terms:
+    if len(new) > MAX_NEW_TERMS:
         return f"adds words the cited sentence does not have: {', '.join(new)}"
     return None
+
+
+def new_terms(sentence: str, passages: Sequence[str]) -> list[str]:
+    """Content words of ``sentence`` that no passage has, up to inflection."""
+    known = set(content_terms(" ".join(passages)))
+    return [t for t in dict.fromkeys(content_terms(sentence)) if not _known(t, known)]
+
+
+def _known(term: str, known: set[str]) -> bool:
+    # 'Iraq'/'Iraqi', 'protecting'/'protection'; not 'invaded'/'invasion' (too little shared).
+    return term in known or any(
+        same_root(term, other) or same_root(term, other, min_shared=4, min_share=1.0)
+        for other in known
+    )
 
 
 def write_grounded(

@@ -196,31 +196,3 @@ def test_hidden_full_width_and_linked_markers_are_read_as_markers(checker):
         " This phaseout will occur over the next twelve months. [2]",
     ]
     assert [(c.n, c.quote) for c in draft.citations] == [(1, SINGH.text), (2, DEADLINE.text)]
-
-
-LIBRARY = ScoredSentence(
-    doc_id="lib", source="library.txt", chunk_id="lib:0", start=0, end=146, dense=0.5,
-    lexical=0.5, score=0.5,
-    text="Members of the Harbour Library may borrow up to five books at a time, and loans can be "
-    "renewed online unless another reader has reserved the book.",
-)  # fmt: skip
-
-
-def test_a_faithful_paraphrase_the_rules_removed_is_shown_and_re_cited(checker):
-    # The word-level rules took "check out" for an addition to a copy; the learned check
-    # accepts it, and a wrong marker is re-pointed to the sentence it restates.
-    text = "Members of the Harbour Library may check out up to five books at a time."
-    for markers in [(1,), (2,)]:
-        sentence = DraftSentence(text, markers)
-        assert ground_sentence(sentence, [LIBRARY, SINGH], checker) == ((1,), "")
-
-
-def test_without_the_learned_check_a_sentence_may_add_one_word_only(embeddings):
-    rules_only = SupportChecker(embeddings, model_path=None)
-    text = (
-        "Members of the Harbour Library are allowed to borrow up to five books at any given time."
-    )
-    assert rules_only.check(text, [LIBRARY.text]).supported
-    supporting, reason = ground_sentence(DraftSentence(text, (1,)), [LIBRARY], rules_only)
-    assert supporting == ()
-    assert reason == "adds words the cited sentence does not have: allow, given"

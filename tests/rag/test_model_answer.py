@@ -27,8 +27,6 @@ class Verdict:
 class FixedChecker:
     """Says every sentence is supported, or none is."""
 
-    max_new_terms: int | None = None  # it decides alone, as the learned check does
-
     def __init__(self, supported: bool) -> None:
         self.supported = supported
 

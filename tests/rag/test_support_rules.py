@@ -50,20 +50,6 @@ def test_alignment_finds_the_edit_and_the_number_put_in_its_place():
     assert number_swap(alignment) == "number 2026 where the passage says 2025"
 
 
-@pytest.mark.parametrize(
-    ("sentence", "passage", "swap"),
-    [
-        ("You can lose any two UPSes safely.", "You can lose any one UPS safely.", ("2", "1")),
-        ("The interval is three weeks.", "The interval is 2 weeks.", ("3", "2")),
-        ("The interval is two weeks.", "The interval is 2 weeks.", None),  # the same number
-        ("The second request fails.", "The first request fails.", None),  # ordinals: no count
-    ],
-)
-def test_a_number_word_put_in_place_of_another_number_is_a_swap(sentence, passage, swap):
-    found = number_swap(aligned(sentence, passage))
-    assert found == (swap and f"number {swap[0]} where the passage says {swap[1]}")
-
-
 def test_a_copied_sentence_has_no_edits_and_no_number_swap():
     alignment = aligned("The troops will leave in 2025.", "The troops will leave in 2025.")
     assert alignment.edits == () and alignment.copy_ratio == 1.0
@@ -103,28 +89,6 @@ def test_a_name_the_passage_lacks_is_reported_but_not_an_initial_adverb():
     assert missing_name("Roughly, Jones said so.", [passage], found) is None
 
 
-@pytest.mark.parametrize(
-    ("sentence", "passage", "missing"),
-    [
-        # Capitalised only because the sentence starts there: no name.
-        ("Yes, you can set a boundary.", "You can set a boundary.", None),
-        ("Since version 2, the port is 3493.", "From version 2 on, the port is 3493.", None),
-        ("Use `auth=None` to skip it.", "Pass `auth=None` to skip it.", None),
-        ("Assign a copy instead.", "Make a copy instead.", None),
-        ("Allowing str content changes nothing.", "Allow str content.", None),
-        # A name in the same place is still a name.
-        ("Smith said so.", "Jones said so.", "smith"),
-        ("Baghdad sent troops.", "Kabul sent troops.", "baghdad"),
-        ("Brotli compresses better.", "Zstandard compresses better.", "brotli"),
-    ],
-)
-def test_only_a_word_capitalised_by_its_place_is_not_taken_for_a_name(
-    sentence: str, passage: str, missing: str | None
-) -> None:
-    found = missing_name(sentence, [passage], frozenset(words(passage)))
-    assert found == (missing and f"name '{missing}' not in the cited passage")
-
-
 def test_clauses_split_at_conjunctions_and_keep_their_negations():
     assert clauses("They did not go, but we went.") == [
         (["go"], {"not"}),
@@ -156,10 +120,7 @@ def test_an_added_negation_is_a_conflict():
     [
         ("increased", "decreased", True),
         ("rejected", "approved", True),
-        ("disabled", "enabled", True),
-        ("rejects", "allows", True),
         ("increased", "grew", False),
-        ("enabled", "allowed", False),
     ],
 )
 def test_opposites_are_known_in_either_direction(word, other, opposite):

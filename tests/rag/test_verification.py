@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from rag.support_model import SUPPORT_MODEL_PATH, SupportModel, load_support_model
-from rag.verification import SIGNALS, SupportChecker, SupportVerdict
+from rag.verification import SupportChecker, SupportVerdict
 
 DATA = Path(__file__).resolve().parents[2] / "evals" / "data"
 BRIDGE = (
@@ -141,8 +139,7 @@ def test_addition_to_a_copy_is_unsupported(checker: SupportChecker) -> None:
     )
     result = verdict(checker, sentence)
     assert not result.supported
-    # The learned check decides and names the rule it weighed most plainly.
-    assert "adds 'over fishing rights tourism revenues'" in result.reason
+    assert result.reason.startswith("adds")
 
 
 def test_unrelated_sentence_is_unsupported(checker: SupportChecker) -> None:
@@ -162,45 +159,15 @@ def test_check_many_embeds_in_one_batch(embeddings: Embeddings) -> None:
     assert counting.calls == 1
 
 
-def test_passages_are_embedded_once_for_every_sentence_that_cites_them(
-    embeddings: Embeddings,
-) -> None:
-    counting = CountingEmbeddings(embeddings)
-    checker = SupportChecker(counting)
-    first = checker.check("The council approved the bridge after two years.", PASSAGES)
-    before = len(counting.texts)
-    second = checker.check("The bridge is not expected to be finished before 2026.", PASSAGES)
-    assert first.supported and second.supported
-    again = counting.texts[before:]
-    assert not set(again) & set(PASSAGES), "the passages were embedded again"
-    assert len(again) == len(set(again))
-    # The verdicts are those of a checker that embeds everything afresh.
-    fresh = SupportChecker(embeddings)
-    assert checker.check(SUBTLE_ERRORS["entity"], [LIBRARY]) == fresh.check(
-        SUBTLE_ERRORS["entity"], [LIBRARY]
-    )
-
-
-def test_a_sentence_a_hard_rule_rejects_embeds_no_word_windows(embeddings: Embeddings) -> None:
-    counting = CountingEmbeddings(embeddings)
-    sentence = "Members may borrow up to six books at a time."
-    result = SupportChecker(counting).check(sentence, [LIBRARY])
-    assert result.reason == "number 6 not in the cited passage"
-    # The sentence and the passage (one sentence here); no window over the passage.
-    assert sorted(counting.texts) == sorted([sentence, LIBRARY])
-
-
 class CountingEmbeddings(Embeddings):
-    """Passes calls through to the real model and counts the batches and the texts."""
+    """Passes calls through to the real model and counts the batches."""
 
     def __init__(self, inner: Embeddings) -> None:
         self.inner = inner
         self.calls = 0
-        self.texts: list[str] = []
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.calls += 1
-        self.texts += texts
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
@@ -209,29 +176,17 @@ class CountingEmbeddings(Embeddings):
 
 @pytest.mark.slow  # every labelled pair of two data sets
 @pytest.mark.parametrize(
-    ("name", "learned", "floors"),
+    ("name", "floors"),
     [
-        # The word-level rules alone; thresholds were tuned on the first set: 97.7% for all
-        # three.
-        ("support_pairs.jsonl", False, {"accuracy": 0.94, "precision": 0.93, "recall": 0.93}),
+        # Calibration set (thresholds were tuned on it): 97.7% / 97.7% / 97.7%.
+        ("support_pairs.jsonl", {"accuracy": 0.94, "precision": 0.93, "recall": 0.93}),
         # Held-out set, never used for thresholds: 85.7% / 100% / 73.7%.
-        ("support_pairs_other.jsonl", False, {"accuracy": 0.82, "precision": 0.9, "recall": 0.68}),
-        # The learned check (what the chain uses), trained on the replay set's tune part and
-        # the first set (x3): 89.5% / 83.0% / 100% and, held out, 85.7% / 88.9% / 84.2%. It
-        # weighs new words itself, as the chain's one-new-word limit did, so loose
-        # paraphrases (sp-002: five new words) are still rejected here.
-        ("support_pairs.jsonl", True, {"accuracy": 0.87, "precision": 0.8, "recall": 0.97}),
-        ("support_pairs_other.jsonl", True, {"accuracy": 0.85, "precision": 0.85, "recall": 0.8}),
+        ("support_pairs_other.jsonl", {"accuracy": 0.82, "precision": 0.9, "recall": 0.68}),
     ],
 )
 def test_labelled_support_pairs(
-    checker: SupportChecker,
-    rules_only: SupportChecker,
-    name: str,
-    learned: bool,
-    floors: dict[str, float],
+    checker: SupportChecker, name: str, floors: dict[str, float]
 ) -> None:
-    checker = checker if learned else rules_only
     rows = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]
     results = checker.check_many([(row["sentence"], [row["passage"]]) for row in rows])
     flagged = [not r.supported for r in results]
@@ -251,138 +206,3 @@ def test_labelled_support_pairs(
     print("\n".join(errors))
     for metric, floor in floors.items():
         assert figures[metric] >= floor, (metric, figures, errors)
-
-
-# --- the learned support check (rag/support_model.py, trained by evals/train_support.py) ----
-
-LIBRARY = (
-    "Members of the Harbour Library may borrow up to five books at a time, and loans can be "
-    "renewed online unless another reader has reserved the book."
-)
-
-
-@pytest.fixture(scope="module")
-def rules_only(embeddings: Embeddings) -> SupportChecker:
-    return SupportChecker(embeddings, model_path=None)
-
-
-def test_the_learned_check_is_loaded_and_lifts_the_new_word_limit(
-    checker: SupportChecker, rules_only: SupportChecker
-) -> None:
-    assert checker.model is not None and checker.max_new_terms is None
-    assert rules_only.model is None and rules_only.max_new_terms == 1
-
-
-@pytest.mark.parametrize(
-    ("sentence", "rules_only_reason"),
-    [
-        ("Members of the Harbour Library may check out up to five books at a time.", "adds"),
-    ],
-)
-def test_the_learned_check_accepts_a_faithful_paraphrase_the_rules_rejected(
-    checker: SupportChecker, rules_only: SupportChecker, sentence: str, rules_only_reason: str
-) -> None:
-    result = checker.check(sentence, [LIBRARY])
-    assert result.supported, result.reason
-    assert result.score >= checker.model.threshold  # type: ignore[union-attr]
-    assert rules_only_reason in rules_only.check(sentence, [LIBRARY]).reason
-
-
-# One error each, written for these tests (not taken from the replay set).
-SUBTLE_ERRORS = {
-    "number": "Members of the Harbour Library may borrow up to six books at a time.",
-    "entity": "Members of the Harbour Museum may borrow up to five books at a time.",
-    "negation": "Loans cannot be renewed online unless another reader reserved the book.",
-    "modality": "Loans can always be renewed online, even once another reader has reserved it.",
-    "addition": "Members of the Harbour Library may borrow up to five books at a time, "
-    "including rare manuscripts.",
-    "overgeneralisation": "Every library in the city lets members borrow up to five books.",
-    "cause": "Members may borrow up to five books at a time because the shelves are nearly empty.",
-}
-
-
-@pytest.mark.parametrize("error", sorted(SUBTLE_ERRORS))
-def test_the_learned_check_rejects_one_subtle_error(checker: SupportChecker, error: str) -> None:
-    result = checker.check(SUBTLE_ERRORS[error], [LIBRARY])
-    assert not result.supported, (error, result)
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Members of the Harbour Library may borrow up to five magazines at a time.",
-        "Members of the Harbour Library may buy up to five books at a time.",
-        "Loans can be renewed in person unless another reader has reserved the book.",
-    ],
-)
-def test_a_copy_with_one_lower_case_word_swapped_is_rejected(
-    checker: SupportChecker, sentence: str
-) -> None:
-    # The SmolLM2 path's classic slip. The check trained on the replay set alone accepted all
-    # three; with the article's support pairs in training it weighs the swap rule as they do.
-    result = checker.check(sentence, [LIBRARY])
-    assert not result.supported and "in place of" in result.reason, result
-
-
-def test_a_missing_coefficients_file_is_one_warning_and_the_rules_decide(
-    embeddings: Embeddings, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    missing = tmp_path / "support-model.json"
-    with caplog.at_level(logging.WARNING, logger="rag.verification"):
-        fallback = SupportChecker(embeddings, model_path=missing)
-        SupportChecker(embeddings, model_path=missing)  # the second checker says nothing new
-    assert fallback.model is None and fallback.max_new_terms == 1
-    assert [r.getMessage() for r in caplog.records] == [
-        f"The support model {missing} cannot be read (FileNotFoundError); the support checker "
-        "uses its word-level rules instead."
-    ]
-    result = fallback.check("The city council rejected the new bridge in March 2021.", PASSAGES)
-    assert not result.supported and "polarity differs" in result.reason
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        "{not json",
-        '{"features": ["cosine"], "mean": [0.5], "scale": [1.0], "coef": [], "intercept": 0.0,'
-        ' "threshold": 0.5}',
-        '{"features": ["moon_phase"], "mean": [0.5], "scale": [1.0], "coef": [1.0],'
-        ' "intercept": 0.0, "threshold": 0.5}',
-    ],
-    ids=["not-json", "lengths-differ", "unknown-signal"],
-)
-def test_a_corrupt_coefficients_file_is_one_clear_warning_and_the_rules_decide(
-    embeddings: Embeddings, tmp_path: Path, caplog: pytest.LogCaptureFixture, content: str
-) -> None:
-    path = tmp_path / "support-model.json"
-    path.write_text(content, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="rag.verification"):
-        fallback = SupportChecker(embeddings, model_path=path)
-    assert fallback.model is None and fallback.max_new_terms == 1
-    (message,) = [r.getMessage() for r in caplog.records]
-    assert str(path) in message and message.endswith("uses its word-level rules instead.")
-    assert "\n" not in message
-
-
-def test_a_stored_model_round_trips_and_gives_a_probability() -> None:
-    model = load_support_model(SUPPORT_MODEL_PATH)
-    assert set(model.features) <= set(SIGNALS)
-    signals = dict.fromkeys(model.features, 0.0)
-    assert 0.0 < model.probability(signals) < 1.0
-    assert SupportModel.model_validate_json(model.model_dump_json()) == model
-
-
-def test_a_capitalised_opening_word_is_not_a_name(rules_only: SupportChecker) -> None:
-    passages = ["You can set an explicit multipart boundary in the Content-Type header."]
-    said = "Yes, you can set an explicit multipart boundary in the Content-Type header."
-    assert rules_only.check(said, passages).supported
-    swapped = "Russell Kroll set an explicit multipart boundary in the Content-Type header."
-    assert "name 'kroll'" in rules_only.check(swapped, passages).reason
-
-
-def test_a_contrast_backs_a_restated_negation(rules_only: SupportChecker) -> None:
-    passages = ["Cookies should always be set on the client, rather than on a per-request basis."]
-    result = rules_only.check("Cookies should be set on the client, not per request.", passages)
-    assert result.supported, result.reason
-    flipped = rules_only.check("Cookies should not be set on the client.", passages)
-    assert not flipped.supported
