@@ -3,6 +3,8 @@
 import shutil
 import sys
 
+import pytest
+
 from evals.charts import MISSING
 from evals.history import history_html, load_history
 from evals.report import html_report
@@ -21,6 +23,7 @@ def test_without_matplotlib_each_report_names_the_extra_once(tmp_path, monkeypat
         assert "<img" not in page
 
 
+@pytest.mark.slow  # imports matplotlib and draws
 def test_with_matplotlib_the_charts_are_drawn(tmp_path):
     shutil.copy(DATA / "current-results.json", tmp_path / "results.json")
     page = history_html(load_history(tmp_path))

@@ -58,6 +58,7 @@ def test_exit_0_when_every_threshold_is_met(tmp_path, answered_correctly):
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow  # an eval run over the article (exit 0 stays in the fast loop)
 def test_exit_1_naming_the_missed_threshold(tmp_path, answered_correctly):
     result = run(tmp_path, "--thresholds", str(gate(tmp_path, 1.5)))
     assert result.exit_code == 1
@@ -80,6 +81,7 @@ def test_exit_2_for_a_file_that_is_not_eval_results(tmp_path):
     assert result.exit_code == 2 and "not an eval results.json" in result.output
 
 
+@pytest.mark.slow  # an eval run over the article (exit 0 stays in the fast loop)
 def test_max_questions_runs_the_first_n(tmp_path, answered_correctly):
     result = run(tmp_path, "--max-questions", "2", "--thresholds", str(gate(tmp_path, 1.0)))
     assert result.exit_code == 0, result.output
@@ -87,6 +89,7 @@ def test_max_questions_runs_the_first_n(tmp_path, answered_correctly):
     assert [s.question_set for s in samples] == ["small", "small"]
 
 
+@pytest.mark.slow  # an eval run over the article (exit 0 stays in the fast loop)
 def test_summary_is_written_and_appended_to_the_github_step_summary(
     tmp_path, answered_correctly, monkeypatch
 ):

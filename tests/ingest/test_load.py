@@ -98,6 +98,7 @@ def pages_extracted(monkeypatch):
     return calls
 
 
+@pytest.mark.slow  # builds and reads a large PDF
 def test_pdf_bomb_is_rejected_at_its_first_page(tmp_path, pages_extracted):
     bomb = pdf_bomb(tmp_path / "bomb.pdf")
     assert bomb.stat().st_size < 200_000
@@ -110,6 +111,7 @@ def test_pdf_bomb_is_rejected_at_its_first_page(tmp_path, pages_extracted):
     assert len(pages_extracted) == 1
 
 
+@pytest.mark.slow  # builds and reads a large PDF
 def test_pdf_bomb_inside_a_form_is_rejected_at_its_first_page(tmp_path, pages_extracted):
     # pypdf catches errors raised while it reads a form: the rejection must still come out.
     with pytest.raises(DocumentRejected, match="page 1 has more than 100,000 characters"):
@@ -132,6 +134,7 @@ def test_text_over_the_document_limit_is_rejected_naming_the_setting(tmp_path):
         load_document(path, Limits(max_chars=4000))
 
 
+@pytest.mark.slow  # builds and reads a large PDF
 def test_pdf_reading_time_is_bounded(tmp_path):
     path = shared_stream_pdf(tmp_path / "slow.pdf", pages=3, lines=5)
     with pytest.raises(DocumentRejected) as info:
@@ -142,6 +145,7 @@ def test_pdf_reading_time_is_bounded(tmp_path):
     )
 
 
+@pytest.mark.slow  # builds and reads a large PDF
 def test_a_300_page_manual_is_within_the_default_limits(tmp_path):
     path = shared_stream_pdf(tmp_path / "manual.pdf", pages=300, lines=15)  # 3,480 chars a page
     limits = Limits.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]

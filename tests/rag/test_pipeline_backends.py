@@ -111,6 +111,7 @@ def test_injected_questions_do_not_change_what_is_shown(article_settings, articl
     assert_exact_citations(answer)
 
 
+@pytest.mark.slow  # ingests a document of its own
 def test_instructions_inside_a_document_are_not_followed(settings, store, tmp_path):
     planted = tmp_path / "notes.txt"
     planted.write_text(
@@ -133,6 +134,7 @@ LINK_SENTENCES = (
 )
 
 
+@pytest.mark.slow  # ingests a document of its own
 def test_an_order_after_the_question_is_dropped_and_link_sentences_are_never_quoted(
     settings, store, tmp_path
 ):
@@ -216,7 +218,11 @@ def test_a_server_refusing_connections_falls_back(article_settings, article_stor
     assert "failed" in answer.notice
 
 
-@pytest.mark.parametrize("http_server", [_Garbage, _Slow], indirect=True)
+@pytest.mark.parametrize(
+    "http_server",
+    [_Garbage, pytest.param(_Slow, marks=pytest.mark.slow)],  # waits for the timeout
+    indirect=True,
+)
 def test_a_server_returning_garbage_or_too_slow_falls_back(
     article_settings, article_store, http_server
 ):

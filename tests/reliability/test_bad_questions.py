@@ -157,6 +157,7 @@ def test_cli_rejects_a_100k_question_before_creating_an_index(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # the same questions through the CLI as well
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_cli_refuses_or_quotes_other_languages_and_walls(cli: Any, question: str) -> None:
     result = cli("ask", "--json", question)

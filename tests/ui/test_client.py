@@ -85,6 +85,7 @@ def test_ask_through_the_server_gives_the_in_process_answer(
     assert bad.stderr.splitlines()[-1] == "error: Please type a question; this one is empty."
 
 
+@pytest.mark.slow  # more asks through the real server
 def test_a_follow_up_through_the_server_uses_the_history(
     server: Settings, article_answerer: Answerer
 ) -> None:
@@ -117,6 +118,7 @@ def test_local_flag_answers_in_process_while_a_server_runs(
     assert result.exit_code == 2 and "answered in-process" in result.output
 
 
+@pytest.mark.slow  # more asks through the real server
 def test_a_stale_record_is_ignored_without_a_notice(
     article_settings: Settings, article_answerer: Answerer, monkeypatch
 ) -> None:
@@ -176,6 +178,7 @@ def test_a_live_server_with_other_settings_is_not_used_and_says_so(
     assert "other answering settings" in notices[0] and "in-process" in notices[0]
 
 
+@pytest.mark.slow  # more asks through the real server
 def test_ask_still_takes_its_three_values_and_a_bad_history_is_one_line(server: Settings) -> None:
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(CookieJar())
