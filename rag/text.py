@@ -33,6 +33,10 @@ MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# Month names that are also ordinary words ("you may", "to march", "an august body"): in lower
+# case they are those words, so only the capitalised form names the month.
+_WORDLIKE_MONTHS = frozenset({"may", "march", "august"})
+_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 def visible_text(text: str) -> str:
@@ -117,6 +121,13 @@ def numbers_in(text: str) -> set[str]:
     found = {n.replace(",", "") for n in _NUMBER.findall(text)}
     found |= {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS and w != "one"}
     return found
+
+
+def dates_in(text: str) -> set[str]:
+    """Month and weekday names in ``text``, lower-cased; "may", "march" and "august" only when
+    capitalised ("in May", not "you may")."""
+    found = (w.replace("’", "'").removesuffix("'s") for w in _WORD.findall(text))
+    return {w.lower() for w in found if w.lower() in _DATE_WORDS and w not in _WORDLIKE_MONTHS}
 
 
 def negations_in(text: str) -> set[str]:

@@ -27,7 +27,8 @@ from rag.support_rules import (
     share,
     term_found,
 )
-from rag.text import MONTHS, WEEKDAYS, content_terms, numbers_in, words
+from rag.support_vectors import SupportVectors
+from rag.text import content_terms, dates_in, numbers_in, words
 
 MIN_COSINE = 0.5  # MiniLM cosine with the closest passage sentence or passage
 MIN_RECALL = 0.3  # share of the sentence's content words found in the passages
@@ -40,7 +41,6 @@ NEGATION_COVER = 0.6  # share of a negated passage clause a sentence clause must
 MIN_QUOTE_TERMS = 3  # content words a verbatim quote needs to be accepted without rules
 
 _MARKERS_AND_QUOTES = re.compile(rf"{SHOWN_MARKER.pattern}|[\"“”‘’']")
-_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _missing_number(ev: _Evidence) -> str | None:
     missing = sorted(numbers_in(ev.sentence) - known)
     if missing:
         return f"number {missing[0]} not in the cited passage"
-    dates = {w for w in words(ev.sentence) if w in _DATE_WORDS} - ev.passage_words
+    dates = dates_in(ev.sentence) - dates_in(" ".join(ev.passages))
     return f"date '{sorted(dates)[0]}' not in the cited passage" if dates else None
 
 
@@ -137,6 +137,7 @@ class SupportChecker:
         max_swap_similarity: float = MAX_SWAP_SIMILARITY,
     ) -> None:
         self.embeddings = embeddings
+        self.vectors = SupportVectors(embeddings)
         self.min_cosine = min_cosine
         self.min_recall = min_recall
         self.max_swap_similarity = max_swap_similarity
@@ -150,31 +151,33 @@ class SupportChecker:
         evidence = [_prepare(sentence, passages) for sentence, passages in pairs]
         quoted = [_is_quoted(ev) for ev in evidence]
         pending = [(ev, _align(ev)) for ev, q in zip(evidence, quoted, strict=True) if not q]
-        texts = {text for ev, alignment in pending for text in _texts_to_embed(ev, alignment)}
-        vectors = self._embed(sorted(texts))
-        judged = iter([self._judge(ev, alignment, vectors) for ev, alignment in pending])
+        # The hard rules read words only: a pair one rejects needs no word windows embedded.
+        hard = [_hard_rule(ev, alignment) for ev, alignment in pending]
+        texts = {
+            text
+            for (ev, alignment), broken in zip(pending, hard, strict=True)
+            for text in _texts_to_embed(ev, alignment, whole_only=broken is not None)
+        }
+        vectors = self.vectors.of(sorted(texts))
+        judged = iter(
+            [
+                self._judge(ev, alignment, vectors, broken)
+                for (ev, alignment), broken in zip(pending, hard, strict=True)
+            ]
+        )
         return [SupportVerdict(True, "supported", 1.0) if q else next(judged) for q in quoted]
 
-    def _embed(self, texts: list[str]) -> dict[str, np.ndarray]:
-        if not texts:
-            return {}
-        matrix = np.asarray(self.embeddings.embed_documents(texts), dtype=float)
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-        return dict(zip(texts, matrix, strict=True))
-
     def _judge(
-        self, ev: _Evidence, alignment: Alignment, vectors: dict[str, np.ndarray]
+        self, ev: _Evidence, alignment: Alignment, vectors: dict[str, np.ndarray], hard: str | None
     ) -> SupportVerdict:
-        """The first rule the sentence breaks, or 'supported'."""
+        """The hard rule the sentence breaks, else the first soft one, or 'supported'."""
         sentence = vectors[ev.sentence]
+        if hard:  # the score only ranks removal reasons ("closest candidate"): whole texts
+            whole = max(float(vectors[text] @ sentence) for text in _whole_texts(ev))
+            return SupportVerdict(False, hard, min(max(whole, 0.0), 1.0))
         cosine = max(float(vectors[window] @ sentence) for window in ev.windows)
         reason = (
-            _missing_number(ev)
-            or missing_name(ev.sentence, ev.passages, ev.passage_words)
-            or negation_conflict(ev.sentence, ev.passage_sentences, NEGATION_COVER)
-            or number_swap(alignment)
-            or polarity_flip(ev.sentence, ev.passage_sentences, alignment, MIN_COPY_RATIO)
-            or _addition(alignment)
+            _addition(alignment)
             or self._swap(alignment, vectors)
             or self._weak_overlap(ev, cosine)
         )
@@ -220,7 +223,25 @@ def _single_substitution(alignment: Alignment) -> Edit | None:
     return None
 
 
-def _texts_to_embed(ev: _Evidence, alignment: Alignment) -> list[str]:
+def _hard_rule(ev: _Evidence, alignment: Alignment) -> str | None:
+    """The first rule that never misfires and the sentence breaks: numbers and dates, names,
+    negation, number swaps, opposites."""
+    return (
+        _missing_number(ev)
+        or missing_name(ev.sentence, ev.passages, ev.passage_words)
+        or negation_conflict(ev.sentence, ev.passage_sentences, NEGATION_COVER)
+        or number_swap(alignment)
+        or polarity_flip(ev.sentence, ev.passage_sentences, alignment, MIN_COPY_RATIO)
+    )
+
+
+def _whole_texts(ev: _Evidence) -> tuple[str, ...]:
+    return (*ev.passages, *ev.passage_sentences)
+
+
+def _texts_to_embed(ev: _Evidence, alignment: Alignment, whole_only: bool) -> list[str]:
+    if whole_only:
+        return [ev.sentence, *_whole_texts(ev)]
     edit = _single_substitution(alignment)
     swapped = [" ".join(edit.new), " ".join(edit.old)] if edit else []
     return [ev.sentence, *ev.windows, *swapped]

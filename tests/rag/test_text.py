@@ -4,6 +4,7 @@ import pytest
 
 from rag.text import (
     content_terms,
+    dates_in,
     negations_in,
     normalise_number,
     numbers_in,
@@ -74,3 +75,12 @@ def test_same_root_means_the_same_word_up_to_inflection(a, b, min_shared, min_sh
 def test_shared_prefix_counts_leading_letters():
     assert shared_prefix("protecting", "protection") == 8
     assert shared_prefix("abc", "xbc") == 0 and shared_prefix("", "abc") == 0
+
+
+def test_a_lower_case_may_is_the_modal_verb_not_the_month():
+    assert dates_in("Members may borrow books in May, on Monday's late opening.") == {
+        "may",
+        "monday",
+    }
+    assert dates_in("You may march in August; the august body may not.") == {"august"}
+    assert dates_in("Loans may be renewed and readers may queue.") == set()

@@ -15,6 +15,7 @@ BRIDGE = (
     "The city council approved the new bridge in March 2021 after two years of debate. "
     "Construction will cost about 2,500,000 euros and is not expected to finish before 2026."
 )
+LIBRARY = "Members of the Harbour Library can borrow up to five books at a time."
 PASSAGES = [
     "Mayor Elena Ruiz told the Harbour Gazette that the bridge would not carry cars.",
     BRIDGE,
@@ -159,15 +160,75 @@ def test_check_many_embeds_in_one_batch(embeddings: Embeddings) -> None:
     assert counting.calls == 1
 
 
+def test_passages_are_embedded_once_for_every_sentence_that_cites_them(
+    embeddings: Embeddings,
+) -> None:
+    counting = CountingEmbeddings(embeddings)
+    checker = SupportChecker(counting)
+    first = checker.check("The council approved the bridge after two years of debate.", PASSAGES)
+    before = len(counting.texts)
+    second = checker.check("The bridge is not expected to be finished before 2026.", PASSAGES)
+    assert first.supported and second.supported
+    again = counting.texts[before:]
+    assert again and not set(again) & set(PASSAGES), "the passages were embedded again"
+    assert len(again) == len(set(again))
+    # The verdicts are those of a checker that embeds everything afresh.
+    sentence = "Mayor Elena Ruiz said the bridge would carry cars."
+    cached, fresh = (c.check(sentence, PASSAGES) for c in (checker, SupportChecker(embeddings)))
+    assert (cached.supported, cached.reason) == (fresh.supported, fresh.reason)
+    assert cached.score == pytest.approx(fresh.score, abs=1e-6)  # batches pad differently
+
+
+def test_a_sentence_a_hard_rule_rejects_embeds_no_word_windows(embeddings: Embeddings) -> None:
+    counting = CountingEmbeddings(embeddings)
+    sentence = "Construction will cost about 3,000,000 euros."
+    result = SupportChecker(counting).check(sentence, [BRIDGE])
+    assert result.reason == "number 3000000 not in the cited passage"
+    # The sentence, the passage and its two sentences; no window over a passage sentence.
+    sentences = BRIDGE.split(". ")
+    assert sorted(counting.texts) == sorted([sentence, BRIDGE, sentences[0] + ".", sentences[1]])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passage", "reason"),
+    [
+        # "may" in lower case is the modal verb: no date to look for.
+        ("Members may borrow up to five books at a time.", LIBRARY, None),
+        # The month still needs the passage to name it, and a modal "may" does not.
+        (
+            "Members borrowed five books in May.",
+            "Members may borrow five books.",
+            "date 'may' not in the cited passage",
+        ),
+        ("Members borrowed five books in May.", "In May, members borrowed five books.", None),
+        (
+            "Loans end on Tuesday.",
+            "Loans end on Monday.",
+            "date 'tuesday' not in the cited passage",
+        ),
+    ],
+)
+def test_a_date_must_be_in_the_passage_and_a_modal_may_is_no_date(
+    checker: SupportChecker, sentence: str, passage: str, reason: str | None
+) -> None:
+    result = checker.check(sentence, [passage])
+    if reason is None:
+        assert "date" not in result.reason
+    else:
+        assert result == SupportVerdict(False, reason, result.score)
+
+
 class CountingEmbeddings(Embeddings):
-    """Passes calls through to the real model and counts the batches."""
+    """Passes calls through to the real model and counts the batches and the texts."""
 
     def __init__(self, inner: Embeddings) -> None:
         self.inner = inner
         self.calls = 0
+        self.texts: list[str] = []
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         self.calls += 1
+        self.texts += texts
         return self.inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
