@@ -1,4 +1,5 @@
-"""Word-level rules of the support checker: alignment, names, negations, numbers, opposites.
+"""Word-level rules of the support checker: alignment, names, negations, hedges, numbers,
+opposites.
 
 Plain functions over a sentence and its passage text; the tuned thresholds stay in
 ``rag.verification`` and are passed in.
@@ -197,6 +198,27 @@ def negation_conflict(sentence: str, passage_sentences: Sequence[str], cover: fl
         if s_neg and related and not any(p_neg for _, p_neg in related):
             return f"negation differs: '{sorted(s_neg)[0]}' not in the cited passage"
     return None
+
+
+# Lower case only: "May" is the month (rag.text.dates_in reads it so too).
+_HEDGES = re.compile(r"\b(?:may|might)\b")
+_POSSIBILITY = frozenset(
+    "may might can could cannot optional optionally possible possibly perhaps maybe sometimes"
+    " allow allows allowed permit permits permitted".split()
+)
+
+
+def hedge_added(sentence: str, passages: Sequence[str]) -> str | None:
+    """A 'may' or 'might' in the sentence where no passage speaks of a possibility or permission.
+
+    "The index build may skip waiting" against "must wait", "the flag may stay set" against "is
+    cleared": the hedge changes what the passage states (must vs may), so no word of the
+    sentence may bring it in alone.
+    """
+    hedge = _HEDGES.search(sentence)
+    if hedge is None or any(w in _POSSIBILITY for p in passages for w in words(p)):
+        return None
+    return f"modality: '{hedge.group()}' where the cited passage says no such thing"
 
 
 def is_opposite(word: str, other: str) -> bool:

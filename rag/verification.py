@@ -20,6 +20,7 @@ from rag.support_rules import (
     Alignment,
     Edit,
     align,
+    hedge_added,
     missing_name,
     negation_conflict,
     number_swap,
@@ -177,9 +178,7 @@ class SupportChecker:
             return SupportVerdict(False, hard, min(max(whole, 0.0), 1.0))
         cosine = max(float(vectors[window] @ sentence) for window in ev.windows)
         reason = (
-            _addition(alignment)
-            or self._swap(alignment, vectors)
-            or self._weak_overlap(ev, cosine)
+            _addition(alignment) or self._swap(alignment, vectors) or self._weak_overlap(ev, cosine)
         )
         return SupportVerdict(reason is None, reason or "supported", min(max(cosine, 0.0), 1.0))
 
@@ -225,11 +224,12 @@ def _single_substitution(alignment: Alignment) -> Edit | None:
 
 def _hard_rule(ev: _Evidence, alignment: Alignment) -> str | None:
     """The first rule that never misfires and the sentence breaks: numbers and dates, names,
-    negation, number swaps, opposites."""
+    negation, an added hedge, number swaps, opposites."""
     return (
         _missing_number(ev)
         or missing_name(ev.sentence, ev.passages, ev.passage_words)
         or negation_conflict(ev.sentence, ev.passage_sentences, NEGATION_COVER)
+        or hedge_added(ev.sentence, ev.passages)
         or number_swap(alignment)
         or polarity_flip(ev.sentence, ev.passage_sentences, alignment, MIN_COPY_RATIO)
     )

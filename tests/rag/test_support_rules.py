@@ -5,6 +5,7 @@ import pytest
 from rag.support_rules import (
     align,
     clauses,
+    hedge_added,
     is_acronym_of,
     is_opposite,
     missing_name,
@@ -140,3 +141,27 @@ def test_a_reversed_from_to_is_reported():
     sentence, passage = "It moved from Baghdad to Erbil.", "It moved from Erbil to Baghdad."
     flip = polarity_flip(sentence, [passage], aligned(sentence, passage), 0.99)
     assert flip == "order reversed: 'from baghdad to erbil'"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passage", "flagged"),
+    [
+        # A hedge where the passage states an obligation or a plain fact.
+        (
+            "The build may skip waiting for open transactions.",
+            "The build must wait for them.",
+            True,
+        ),
+        ("The flag might stay set after a restart.", "The flag is cleared on restart.", True),
+        # The passage speaks of a possibility or permission itself.
+        ("Members may borrow five books.", "Members can borrow up to five books.", False),
+        ("The setting may be left out.", "The setting is optional.", False),
+        # "May" the month is no hedge, and a sentence without a hedge is not judged here.
+        ("The plan ends in May.", "The plan must end by then.", False),
+        ("The build waits for open transactions.", "The build must wait for them.", False),
+    ],
+)
+def test_a_hedge_the_passage_does_not_make_is_flagged(
+    sentence: str, passage: str, flagged: bool
+) -> None:
+    assert (hedge_added(sentence, [passage]) is not None) is flagged
