@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from evals.bench import cli_ask
+from evals.bench import cli_ask, startup
 from evals.bench.llm import bench_llamacpp
 from evals.bench.run import format_bench, run_bench, synthetic_files, synthetic_questions
 from tests.conftest import make_settings
@@ -97,3 +101,37 @@ def test_missing_llamacpp_is_a_note_not_a_failure(tmp_path: Path) -> None:
     bench_llamacpp(settings, result)
     assert result["figures"] == {}
     assert "llamacpp: skipped" in result["notes"][0]
+
+
+class _Reply(io.BytesIO):
+    def __enter__(self) -> _Reply:
+        return self
+
+
+class _DroppingServer:
+    """Answers /ask with an event id, but drops the first answer's stream."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def open(self, request: Any, timeout: float) -> _Reply:
+        url = request if isinstance(request, str) else request.full_url
+        self.calls.append("get" if isinstance(request, str) else "post")
+        if not isinstance(request, str):
+            return _Reply(json.dumps({"event_id": f"e{len(self.calls)}"}).encode())
+        if self.calls.count("get") == 1:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return _Reply(f"event: complete\ndata: [{url!r}]\n".encode())
+
+
+class _Running:
+    def poll(self) -> None:
+        return None
+
+
+def test_a_stream_dropped_while_the_server_starts_is_asked_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    server = _DroppingServer()
+    monkeypatch.setattr(startup, "_NO_PROXY", server)
+    with tempfile.TemporaryFile() as log:
+        startup.first_answer(_Running(), 7860, log, 4)  # type: ignore[arg-type]
+    assert server.calls == ["post", "get", "post", "get"]
