@@ -28,7 +28,12 @@ from rag.pipeline import Answerer
 from rag.settings import DEFAULT_CORPUS, Settings
 
 # Held out by document: answers are tuned on "tune" only; "test" is scored, never tuned on.
-TUNE_DOCUMENTS = ("article", "httpx-changelog", "debian-handbook-foreword", "nut-user-manual")
+# Every corpus dev document is used, so the tune part also takes one train document (a legal
+# text, a genre tune lacked) to reach 300 answered questions; corpus test documents are never used.
+TUNE_DOCUMENTS = (
+    "article", "httpx-changelog", "debian-handbook-foreword", "nut-user-manual",
+    "mozilla-public-license-2",
+)  # fmt: skip
 TEST_DOCUMENTS = (
     "postgresql-create-index", "requests-faq", "debian-social-contract", "png-compression",
     "debian-dedication-9",
@@ -37,7 +42,7 @@ ARTICLE_DEV = Path(__file__).resolve().parent / "data" / "article.dev.jsonl"
 
 
 def document_questions(doc_id: str) -> tuple[Path, list[EvalItem]]:
-    """A document's file and its answerable, standalone questions (corpus dev or article dev)."""
+    """A document's file and its answerable, standalone questions (corpus or article dev)."""
     if doc_id == "article":
         items = load_dataset(ARTICLE_DEV)
         return DEFAULT_CORPUS, [i for i in items if i.answerable and not i.history]
