@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import MONTHS, WEEKDAYS, numbers_in, proper_names, same_root, words
+from rag.text import MONTHS, WEEKDAYS, dates_in, numbers_in, proper_names, same_root, words
 
 _DURATIONS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "decade",
               "decades", "hours", "minutes"}  # fmt: skip
@@ -50,8 +50,7 @@ def answer_type_strength(sentence: str, question: str, expected: str) -> float:
         if set(re.findall(years, sentence)) - set(re.findall(years, question)):
             return 1.0
         new_words = set(words(sentence)) - set(words(question))
-        months = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", sentence)} & set(MONTHS)
-        if months - set(words(question)):  # capitalised, so "may" the verb is not May
+        if (dates_in(sentence) & set(MONTHS)) - set(words(question)):  # "you may" is not May
             return 1.0
         if re.search(r"\b(day|weekday)\b", question, re.IGNORECASE) and new_words & set(WEEKDAYS):
             return 1.0

@@ -31,6 +31,8 @@ def test_may_the_verb_is_not_a_month():
     question = "When did version 1.0 come out?"
     assert answer_type_strength("Your file may declare a variable.", question, "time") == 0.0
     assert answer_type_strength("It came out in May.", question, "time") == 1.0
+    assert answer_type_strength("Troops march to the base.", question, "time") == 0.0
+    assert answer_type_strength("It came out in june.", question, "time") == 1.0
 
 
 def test_a_weekday_answers_a_question_about_the_day():
